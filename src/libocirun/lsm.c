@@ -1,0 +1,207 @@
+/* ocirun: SELinux and AppArmor labels, session keyring.
+ * Copyright (C) 2026 ocirun authors.  SPDX-License-Identifier: GPL-2.0-or-later */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+#include <errno.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#ifdef HAVE_SELINUX
+#include <selinux/selinux.h>
+#endif
+#ifdef HAVE_APPARMOR
+#include <sys/apparmor.h>
+#endif
+#include "lsm.h"
+#include "utils.h"
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+#define APPARMOR_PROFILES "/sys/kernel/security/apparmor/profiles"
+
+bool
+ocirun_selinux_enabled (void)
+{
+#ifdef HAVE_SELINUX
+  static int enabled = -1;
+  if (enabled < 0)
+    enabled = is_selinux_enabled () > 0;
+  return enabled;
+#else
+  return false;
+#endif
+}
+
+bool
+ocirun_apparmor_enabled (void)
+{
+#ifdef HAVE_APPARMOR
+  static int enabled = -1;
+  if (enabled < 0)
+    enabled = aa_is_enabled () > 0;
+  return enabled;
+#else
+  return false;
+#endif
+}
+
+/* Is the LSM active in the kernel, whether or not this build can drive it?  */
+#ifndef HAVE_APPARMOR
+static bool
+apparmor_active_in_kernel (void)
+{
+  cleanup_free char *v = NULL;
+  if (read_all_file ("/sys/module/apparmor/parameters/enabled", &v, NULL, NULL) < 0)
+    return false;
+  return v[0] == 'Y';
+}
+#endif
+
+#ifndef HAVE_SELINUX
+static bool
+selinux_active_in_kernel (void)
+{
+  return access ("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+#endif
+
+/* Does the profiles list hold a line "NAME (mode)"?  -1: cannot tell.  */
+static int
+apparmor_profile_loaded (const char *profile)
+{
+  cleanup_free char *list = NULL;
+  size_t plen = strlen (profile);
+  const char *line;
+
+  if (read_all_file (APPARMOR_PROFILES, &list, NULL, NULL) < 0)
+    return -1;
+  for (line = list; line && *line; )
+    {
+      const char *eol = strchr (line, '\n');
+      if (strncmp (line, profile, plen) == 0 && strncmp (line + plen, " (", 2) == 0)
+        return 1;
+      line = eol ? eol + 1 : NULL;
+    }
+  return 0;
+}
+
+int
+ocirun_lsm_validate (const char *selinux_label, const char *apparmor_profile, struct ocirun_error **err)
+{
+  if (selinux_label && selinux_label[0])
+    {
+      if (!ocirun_selinux_enabled ())
+        {
+#ifndef HAVE_SELINUX
+          if (selinux_active_in_kernel ())
+            return ocirun_error_set (err, ENOTSUP, "process.selinuxLabel: SELinux is enabled but ocirun was "
+                                     "built without libselinux");
+#endif
+          ocirun_debug ("SELinux is disabled: label \"%s\" ignored", selinux_label);
+        }
+#ifdef HAVE_SELINUX
+      else if (security_check_context (selinux_label) < 0)
+        return ocirun_error_set (err, errno, "process.selinuxLabel: invalid SELinux context \"%s\"", selinux_label);
+#endif
+    }
+
+  if (apparmor_profile && apparmor_profile[0])
+    {
+      int loaded;
+      if (!ocirun_apparmor_enabled ())
+        {
+#ifndef HAVE_APPARMOR
+          if (apparmor_active_in_kernel ())
+            return ocirun_error_set (err, ENOTSUP, "process.apparmorProfile: AppArmor is enabled but ocirun "
+                                     "was built without libapparmor");
+#endif
+          ocirun_debug ("AppArmor is disabled: profile \"%s\" ignored", apparmor_profile);
+          return 0;
+        }
+      if (strcmp (apparmor_profile, "unconfined") == 0)
+        return 0;
+      loaded = apparmor_profile_loaded (apparmor_profile);
+      if (loaded < 0)
+        ocirun_debug ("cannot read %s: not checking that AppArmor profile \"%s\" is loaded",
+                      APPARMOR_PROFILES, apparmor_profile);
+      else if (loaded == 0)
+        return ocirun_error_set (err, 0, "process.apparmorProfile: AppArmor profile \"%s\" is not loaded "
+                                 "(load it with apparmor_parser)", apparmor_profile);
+    }
+  return 0;
+}
+
+int
+ocirun_lsm_set_exec_labels (const char *selinux_label, const char *apparmor_profile, struct ocirun_error **err)
+{
+  (void) err;
+  if (selinux_label && selinux_label[0])
+    {
+      if (!ocirun_selinux_enabled ())
+        ocirun_debug ("SELinux is disabled: label \"%s\" ignored", selinux_label);
+#ifdef HAVE_SELINUX
+      else if (setexeccon (selinux_label) < 0)
+        return ocirun_error_set (err, errno, "set the SELinux exec label \"%s\"", selinux_label);
+#endif
+    }
+  if (apparmor_profile && apparmor_profile[0])
+    {
+      if (!ocirun_apparmor_enabled ())
+        ocirun_debug ("AppArmor is disabled: profile \"%s\" ignored", apparmor_profile);
+#ifdef HAVE_APPARMOR
+      else if (aa_change_onexec (apparmor_profile) < 0)
+        return ocirun_error_set (err, errno, "set the AppArmor profile \"%s\" for exec", apparmor_profile);
+#endif
+    }
+  return 0;
+}
+
+const char *
+ocirun_lsm_mount_label (const char *mount_label)
+{
+  if (mount_label == NULL || mount_label[0] == '\0' || !ocirun_selinux_enabled ())
+    return NULL;
+  return mount_label;
+}
+
+int
+ocirun_keyring_join (const char *id, const char *selinux_label, struct ocirun_error **err)
+{
+  bool labelled = false;
+  long ret;
+  int saved;
+
+  (void) selinux_label;
+  if (id == NULL || id[0] == '\0')
+    return ocirun_error_set (err, EINVAL, "session keyring: no container id");
+#ifdef HAVE_SELINUX
+  if (selinux_label && selinux_label[0] && ocirun_selinux_enabled ())
+    {
+      if (setkeycreatecon (selinux_label) < 0)
+        return ocirun_error_set (err, errno, "set the SELinux key creation label \"%s\"", selinux_label);
+      labelled = true;
+    }
+#endif
+  ret = syscall (__NR_keyctl, KEYCTL_JOIN_SESSION_KEYRING, id, 0, 0, 0);
+  saved = errno;
+#ifdef HAVE_SELINUX
+  if (labelled && setkeycreatecon (NULL) < 0 && ret >= 0)
+    return ocirun_error_set (err, errno, "reset the SELinux key creation label");
+#endif
+  (void) labelled;
+  if (ret < 0)
+    {
+      /* Keyrings are unavailable in some sandboxes (seccomp, gVisor, old
+         kernels): the container works without its own keyring.  */
+      if (saved == ENOSYS || saved == EACCES || saved == EPERM)
+        {
+          ocirun_debug ("session keyring \"%s\" not created: %s", id, strerror (saved));
+          return 0;
+        }
+      return ocirun_error_set (err, saved, "join a new session keyring \"%s\"", id);
+    }
+  return 0;
+}

@@ -1,0 +1,175 @@
+/* ocirun: global options, the verb table, dispatch.
+ * Copyright (C) 2026 ocirun authors.  SPDX-License-Identifier: GPL-2.0-or-later */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd/cmd.h"
+
+static const struct
+{
+  const char *name;
+  ocirun_cmd_fn fn;
+  const char *help;
+} verbs[] = {
+  { "create", cmd_create, "create a container (its process waits for start)" },
+  { "start", cmd_start, "start a created container" },
+  { "run", cmd_run, "create and start a container" },
+  { "state", cmd_state, "print a container's state as JSON" },
+  { "kill", cmd_kill, "send a signal to a container" },
+  { "delete", cmd_delete, "delete a container" },
+  { "list", cmd_list, "list containers" },
+  { "exec", cmd_exec, "run a new process in a container" },
+  { "ps", cmd_ps, "list the processes of a container" },
+  { "pause", cmd_pause, "freeze a container" },
+  { "resume", cmd_resume, "thaw a paused container" },
+  { "update", cmd_update, "change a container's resources" },
+  { "events", cmd_events, "print cgroup stats" },
+  { "spec", cmd_spec, "write a default config.json" },
+  { "features", cmd_features, "print the features this build supports (JSON)" },
+};
+
+static void
+usage (FILE *f)
+{
+  fprintf (f,
+           "Usage: ocirun [GLOBAL OPTIONS] COMMAND [OPTIONS] [ID] ...\n\n"
+           "Global options:\n"
+           "      --root DIR              state directory (default /run/ocirun, or\n"
+           "                              $XDG_RUNTIME_DIR/ocirun when rootless)\n"
+           "      --log FILE              log file\n"
+           "      --log-format text|json  log format (json: one object per line)\n"
+           "      --log-level LEVEL       error, warning, info or debug\n"
+           "      --debug                 debug logging\n"
+           "      --systemd-cgroup        use the systemd cgroup manager\n"
+           "      --cgroup-manager M      cgroupfs, systemd or disabled\n"
+           "      --rootless true|false|auto\n"
+           "  -v, --version               print the version and the features\n\n"
+           "Commands:\n");
+  for (size_t i = 0; i < sizeof (verbs) / sizeof (verbs[0]); i++)
+    fprintf (f, "  %-10s %s\n", verbs[i].name, verbs[i].help);
+  fprintf (f, "\nRun `ocirun COMMAND --help` for a command's options.\n");
+}
+
+enum
+{
+  G_ROOT = 1000, G_LOG, G_LOG_FORMAT, G_LOG_LEVEL, G_DEBUG, G_SYSTEMD, G_MANAGER, G_ROOTLESS,
+  G_VERSION, G_HELP, G_CRIU,
+};
+
+int
+main (int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "root", required_argument, NULL, G_ROOT },
+    { "log", required_argument, NULL, G_LOG },
+    { "log-format", required_argument, NULL, G_LOG_FORMAT },
+    { "log-level", required_argument, NULL, G_LOG_LEVEL },
+    { "debug", no_argument, NULL, G_DEBUG },
+    { "systemd-cgroup", no_argument, NULL, G_SYSTEMD },
+    { "cgroup-manager", required_argument, NULL, G_MANAGER },
+    { "rootless", required_argument, NULL, G_ROOTLESS },
+    { "criu", required_argument, NULL, G_CRIU },
+    { "version", no_argument, NULL, G_VERSION },
+    { "help", no_argument, NULL, G_HELP },
+    { NULL, 0, NULL, 0 },
+  };
+  struct ocirun_context ctx = { .rootless = -1 };
+  struct ocirun_error *err = NULL;
+  const char *log_file = NULL;
+  enum ocirun_log_format format = OCIRUN_LOG_TEXT;
+  enum ocirun_log_level level = OCIRUN_LOG_LEVEL_WARNING;
+  const char *manager = NULL;
+  int c, ret;
+
+  signal (SIGPIPE, SIG_DFL);
+  opterr = 0;
+  while ((c = getopt_long (argc, argv, "+vh", opts, NULL)) != -1)
+    {
+      switch (c)
+        {
+        case G_ROOT: ctx.state_root = optarg; break;
+        case G_LOG: log_file = optarg; break;
+        case G_LOG_FORMAT:
+          if (strcmp (optarg, "json") == 0)
+            format = OCIRUN_LOG_JSON;
+          else if (strcmp (optarg, "text") != 0)
+            {
+              fprintf (stderr, "ocirun: --log-format `%s`: use text or json\n", optarg);
+              return 1;
+            }
+          break;
+        case G_LOG_LEVEL:
+          if (strcmp (optarg, "debug") == 0)
+            level = OCIRUN_LOG_LEVEL_DEBUG;
+          else if (strcmp (optarg, "info") == 0)
+            level = OCIRUN_LOG_LEVEL_INFO;
+          else if (strcmp (optarg, "warning") == 0 || strcmp (optarg, "warn") == 0)
+            level = OCIRUN_LOG_LEVEL_WARNING;
+          else if (strcmp (optarg, "error") == 0)
+            level = OCIRUN_LOG_LEVEL_ERROR;
+          else
+            {
+              fprintf (stderr, "ocirun: --log-level `%s`: use error, warning, info or debug\n", optarg);
+              return 1;
+            }
+          break;
+        case G_DEBUG: level = OCIRUN_LOG_LEVEL_DEBUG; break;
+        case G_SYSTEMD: ctx.systemd_cgroup = true; break;
+        case G_MANAGER: manager = optarg; break;
+        case G_ROOTLESS:
+          ctx.rootless = strcmp (optarg, "true") == 0 ? 1 : strcmp (optarg, "false") == 0 ? 0 : -1;
+          break;
+        case G_CRIU: break;
+        case 'v':
+        case G_VERSION:
+          printf ("ocirun version %s\nspec: %s\n%s\n", PACKAGE_VERSION, OCI_SPEC_VERSION,
+                  ocirun_feature_string ());
+          return 0;
+        case 'h':
+        case G_HELP: usage (stdout); return 0;
+        default:
+          fprintf (stderr, "ocirun: unknown global option `%s` (see ocirun --help)\n", argv[optind - 1]);
+          return 1;
+        }
+    }
+  if (ocirun_log_init (log_file, format, level, &err) < 0)
+    {
+      fprintf (stderr, "ocirun: %s\n", err->msg);
+      ocirun_error_free (&err);
+      return 1;
+    }
+  if (manager)
+    {
+      if (ocirun_cgroup_manager_from_string (manager, &ctx.cgroup_manager, &err) < 0)
+        {
+          ocirun_log_error (err);
+          ocirun_error_free (&err);
+          return 1;
+        }
+      ctx.cgroup_manager_set = true;
+    }
+  if (optind >= argc)
+    {
+      usage (stderr);
+      return 1;
+    }
+  for (size_t i = 0; i < sizeof (verbs) / sizeof (verbs[0]); i++)
+    if (strcmp (argv[optind], verbs[i].name) == 0)
+      {
+        ret = verbs[i].fn (&ctx, argc - optind, argv + optind, &err);
+        if (ret < 0)
+          {
+            ocirun_log_error (err);
+            ocirun_error_free (&err);
+            return 1;
+          }
+        return ret;
+      }
+  fprintf (stderr, "ocirun: unknown command `%s` (see ocirun --help)\n", argv[optind]);
+  return 1;
+}

@@ -1,0 +1,2 @@
+#!/bin/sh
+exec bats "$OCIRUN_SRCDIR/tests/functional"
