@@ -461,6 +461,10 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
   ia.setgroups_denied = new_userns && geteuid () != 0
                         && ocirun_userns_direct_ok (linux->gid_mappings, linux->gid_mappings_len, getegid ());
   ia.preserve_fds = ctx->preserve_fds;
+  ia.parent_fds[ia.n_parent_fds++] = res->store->dirfd;
+  ia.parent_fds[ia.n_parent_fds++] = res->store->rootfd;
+  ia.parent_fds[ia.n_parent_fds++] = console;
+  ia.parent_fds[ia.n_parent_fds++] = cg && cg->dirfd >= 0 ? cg->dirfd : -1;
 
   /* Joining a pid namespace applies to our children: do it here.  */
   for (size_t i = 0; i < ns.n_joins; i++)

@@ -153,6 +153,11 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
   const char *selinux_label = p ? p->selinux_label : NULL;
   const char *apparmor = p ? p->apparmor_profile : NULL;
 
+  /* The state directory's lock lives on an open file description we share
+     with the runtime: drop our copy or the lock outlives create.  */
+  for (size_t i = 0; i < a->n_parent_fds; i++)
+    if (a->parent_fds[i] >= 0)
+      close (a->parent_fds[i]);
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
     return ocirun_error_set (err, errno, "prctl PDEATHSIG");
   if (a->double_fork)

@@ -24,6 +24,8 @@ struct ocirun_init_args
   bool keep_groups;            /* run.oci.keep_original_groups=1 */
   bool setgroups_denied;       /* single-id map written without newgidmap */
   int preserve_fds;
+  int parent_fds[8];           /* the runtime's fds to close first (state lock, cgroup, ...) */
+  size_t n_parent_fds;
   char *exec_path;             /* filled by the init */
 };
 

@@ -528,6 +528,8 @@ ocirun_seccomp_load (const struct oci_config_linux_seccomp *s, int *notify_fd, s
     }
 
   ret = seccomp_load (ctx);
+  if (ret == -EACCES)
+    return ocirun_error_set (err, EACCES, "load the seccomp filter (needs process.noNewPrivileges or CAP_SYS_ADMIN)");
   if (ret < 0)
     return ocirun_error_set (err, -ret, "load the seccomp filter");
   if (uses_notify)

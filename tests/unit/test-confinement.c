@@ -73,14 +73,14 @@ err_is (struct ocirun_error *err, const char *expected)
 }
 
 /* valgrind does not emulate seccomp(2): the kernel tests are skipped under it.  */
-static bool
+static __attribute__ ((unused)) bool
 under_valgrind (void)
 {
   const char *p = getenv ("LD_PRELOAD");
   return p && strstr (p, "vgpreload");
 }
 
-static const char *
+static __attribute__ ((unused)) const char *
 jstr (yajl_val v)
 {
   return (v && YAJL_IS_STRING (v)) ? v->u.string : "";
@@ -103,7 +103,7 @@ parse_caps (const char *json)
   return c;
 }
 
-static void
+static void __attribute__ ((unused))
 test_caps_validate (void)
 {
   cleanup_error struct ocirun_error *err = NULL;
@@ -173,7 +173,7 @@ status_caps (const char *field)
   return strtoull (p + strlen (field), NULL, 16);
 }
 
-static void
+static void __attribute__ ((unused))
 test_caps_apply (void)
 {
   pid_t pid;
@@ -247,7 +247,7 @@ check_invalid (const char *json, const char *expected, const char *what)
   free_oci_config_linux_seccomp (s);
 }
 
-static void
+static void __attribute__ ((unused))
 test_seccomp_validate (void)
 {
   cleanup_error struct ocirun_error *err = NULL;
@@ -310,7 +310,7 @@ test_seccomp_validate (void)
                  "linux.seccomp.listenerPath: \"agent.sock\" is not an absolute path", "listenerPath is absolute");
 }
 
-static void
+static void __attribute__ ((unused))
 test_seccomp_helpers (void)
 {
 #ifdef HAVE_SECCOMP
@@ -353,7 +353,7 @@ test_seccomp_helpers (void)
 #endif
 }
 
-static void
+static void __attribute__ ((unused))
 test_seccomp_plan (void)
 {
   cleanup_error struct ocirun_error *err = NULL;
@@ -432,8 +432,10 @@ test_features (void)
          "features: mount options (%zu)", f->mount_options_len);
   CHECK (f->linux && f->linux->namespaces_len == 8 && strv_has (f->linux->namespaces, 8, "time"),
          "features: eight namespaces");
+#ifdef HAVE_CAP
   CHECK (f->linux->capabilities_len >= 38 && strv_has (f->linux->capabilities, f->linux->capabilities_len, "CAP_BPF"),
          "features: capabilities (%zu)", f->linux->capabilities_len);
+#endif
   CHECK (f->linux->cgroup && f->linux->cgroup->v2 && !f->linux->cgroup->v1 && f->linux->cgroup->rdma
          && f->linux->cgroup->systemd_present, "features: cgroup v2 only, rdma");
 #ifdef HAVE_SECCOMP
@@ -663,6 +665,35 @@ test_seccomp_load (void)
     }
   else
     SKIP ("seccomp load: the kernel lacks the LOG/SPEC_ALLOW flags");
+
+  /* Without no_new_privs (process.noNewPrivileges false) CAP_SYS_ADMIN suffices,
+     and loading must not turn no_new_privs on behind the caller's back.  */
+  if (prctl (PR_CAPBSET_READ, 21 /* CAP_SYS_ADMIN */, 0, 0, 0) == 1 && geteuid () == 0)
+    {
+      fflush (stdout);
+      pid_t p = fork ();
+      if (p == 0)
+        {
+          struct ocirun_error *err = NULL;
+          oci_config_linux_seccomp *s = parse_seccomp (
+              "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":["
+              "{\"names\":[\"getcwd\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":38}]}");
+          int nfd;
+          if (ocirun_seccomp_load (s, &nfd, &err) < 0)
+            {
+              printf ("# load: %s\n", err->msg);
+              fflush (stdout);
+              _exit (2);
+            }
+          if (prctl (PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 0)
+            _exit (3);
+          _exit (getcwd_errno ((void *) (intptr_t) 38));
+        }
+      waitpid (p, &status, 0);
+      CHECK (exited_ok (status), "seccomp load: with CAP_SYS_ADMIN, no_new_privs is left unset");
+    }
+  else
+    SKIP ("seccomp load: no CAP_SYS_ADMIN to load without no_new_privs");
 
   /* TSYNC: a thread created before the load is filtered too.  */
   fflush (stdout);
@@ -923,14 +954,41 @@ test_listener_errors (void)
 
 #endif /* HAVE_SECCOMP */
 
+/* Builds without a library refuse the configuration instead of ignoring it.  */
+static void __attribute__ ((unused))
+test_missing_libraries (void)
+{
+  cleanup_error struct ocirun_error *err = NULL;
+#ifndef HAVE_CAP
+  oci_config_process_capabilities *c = parse_caps ("{\"bounding\":[\"CAP_CHOWN\"]}");
+  CHECK (ocirun_caps_validate (c, &err) < 0 && contains (err->msg, "built without libcap"),
+         "caps: a build without libcap refuses capabilities");
+  ocirun_error_free (&err);
+  free_oci_config_process_capabilities (c);
+#endif
+#ifndef HAVE_SECCOMP
+  oci_config_linux_seccomp *s = parse_seccomp ("{\"defaultAction\":\"SCMP_ACT_ALLOW\"}");
+  CHECK (ocirun_seccomp_validate (s, &err) < 0 && contains (err->msg, "built without libseccomp"),
+         "seccomp: a build without libseccomp refuses a seccomp profile");
+  free_oci_config_linux_seccomp (s);
+#endif
+}
+
 int
 main (void)
 {
+#ifdef HAVE_CAP
   test_caps_validate ();
   test_caps_apply ();
+#endif
+#ifdef HAVE_SECCOMP
   test_seccomp_validate ();
   test_seccomp_helpers ();
   test_seccomp_plan ();
+#endif
+#if !defined HAVE_CAP || !defined HAVE_SECCOMP
+  test_missing_libraries ();
+#endif
   test_features ();
   test_lsm ();
 #ifdef HAVE_SECCOMP

@@ -19,6 +19,7 @@ fi
 cflags=(-std=gnu11 -O1 -g -Wall -Wno-unused-parameter -D_GNU_SOURCE -DHAVE_SYSTEMD
         -I"$src/src/libocirun" -I"$inc")
 files=$work/files
+umask 022
 mkdir -p "$files/usr/local/bin" "$files/tests"
 ${CC:-gcc} "${cflags[@]}" -o "$files/usr/local/bin/systemd-driver" \
     "$src/tests/vm/systemd-driver.c" \
@@ -28,9 +29,10 @@ ${CC:-gcc} "${cflags[@]}" -o "$files/usr/local/bin/systemd-driver" \
 chmod 755 "$files/usr/local/bin/systemd-driver"
 cp "$src/tests/vm/systemd.sh" "$files/tests/systemd.sh"
 
+chmod 755 "$files" "$files/usr" "$files/usr/local" "$files/usr/local/bin" "$files/tests"
 rc=0
 echo "### root (system bus)"
-"$vm" --files "$files" --timeout 600 -- bash /tests/systemd.sh root || rc=1
+"$vm" --files "$files" --timeout 300 -- bash /tests/systemd.sh root || rc=1
 echo "### rootless (user bus, --as-user)"
-"$vm" --as-user --files "$files" --timeout 600 -- bash /tests/systemd.sh user || rc=1
+"$vm" --as-user --files "$files" --timeout 300 -- bash /tests/systemd.sh user || rc=1
 exit $rc

@@ -87,7 +87,6 @@ main (int argc, char **argv)
 {
   bool user = argc > 1 && strcmp (argv[1], "user") == 0;
   const char *sc = user ? "systemctl --user" : "systemctl";
-  char sysctl_show[256];
   setvbuf (stdout, NULL, _IOLBF, 0);
 
   struct oci_config_linux_resources_memory mem = { .limit = 67108864, .limit_present = true,
@@ -137,11 +136,22 @@ main (int argc, char **argv)
     }
   const char *want_slice = user ? "/user.slice/ocirun-sdtest.scope" : "/system.slice/ocirun-test-abc.scope";
   CHECK (strstr (cg->path, want_slice) != NULL, "the scope's cgroup is ...%s (%s)", want_slice, cg->path);
-  CHECK (strcmp (sh ("%s is-active ocirun-sdtest.scope ocirun-test-abc.scope 2>/dev/null | grep -m1 active", sc),
-                 "active") == 0, "%s is-active %s", sc, unit);
-  snprintf (sysctl_show, sizeof sysctl_show, "%s show -p MemoryMax,TasksMax,Delegate,CPUWeight --value %%s | tr '\\n' ' '", sc);
-  char *props = sh (sysctl_show, unit);
-  CHECK (strcmp (props, "67108864 30 yes 39 ") == 0, "unit properties MemoryMax TasksMax Delegate CPUWeight: %s", props);
+  /* keep the scope populated while the first child comes and goes */
+  pid_t sleeper = fork ();
+  if (sleeper == 0)
+    {
+      pause ();
+      _exit (0);
+    }
+  char buf[32];
+  snprintf (buf, sizeof buf, "%d", sleeper);
+  CHECK (cg_write (cg->dirfd, "cgroup.procs", buf) == 0, "a second process joins the scope's cgroup");
+  char cmd[256];
+  snprintf (cmd, sizeof cmd, "%s is-active %%s", sc);
+  CHECK (strcmp (sh (cmd, unit), "active") == 0, "%s is-active %s", sc, unit);
+  snprintf (cmd, sizeof cmd, "%s show -p MemoryMax -p TasksMax -p Delegate -p CPUWeight %%s | sort | tr '\\n' ' '", sc);
+  char *props = sh (cmd, unit);
+  CHECK (strcmp (props, "CPUWeight=39 Delegate=yes MemoryMax=67108864 TasksMax=30 ") == 0, "unit properties: %s", props);
   CHECK (strcmp (rd (cg, "memory.max"), "67108864") == 0, "memory.max = 67108864 (%s)", rd (cg, "memory.max"));
   CHECK (strcmp (rd (cg, "memory.low"), "1048576") == 0, "memory.low = 1048576 (%s)", rd (cg, "memory.low"));
   CHECK (strcmp (rd (cg, "pids.max"), "30") == 0, "pids.max = 30 (%s)", rd (cg, "pids.max"));
@@ -149,7 +159,7 @@ main (int argc, char **argv)
   CHECK (strcmp (rd (cg, "cpu.weight"), "39") == 0, "cpu.weight = 39 (%s)", rd (cg, "cpu.weight"));
   CHECK (strcmp (rd (cg, "cpuset.cpus"), "0") == 0, "cpuset.cpus = 0 (%s)", rd (cg, "cpuset.cpus"));
   char pidline[32];
-  snprintf (pidline, sizeof pidline, "%d", pid);
+  snprintf (pidline, sizeof pidline, "%d\n%d", pid, sleeper);
   CHECK (strcmp (rd (cg, "cgroup.procs"), pidline) == 0, "the pid is in the scope's cgroup.procs");
 
   if (write (p[1], "x", 1) != 1)
@@ -161,22 +171,13 @@ main (int argc, char **argv)
     CHECK (WIFEXITED (st) && WEXITSTATUS (st) == 1, "device rule: /dev/null denied in the scope (rc %d)",
            WEXITSTATUS (st));
 
-  /* a long-lived process for update/destroy */
-  pid_t sleeper = fork ();
-  if (sleeper == 0)
-    {
-      pause ();
-      _exit (0);
-    }
-  char buf[32];
-  snprintf (buf, sizeof buf, "%d", sleeper);
-  cg_write (cg->dirfd, "cgroup.procs", buf);
   struct oci_config_linux_resources_memory m2 = { .limit = 100663296, .limit_present = true };
   struct oci_config_linux_resources up = { .memory = &m2 };
   r = ocirun_cgroup_update (cg, &up, &err);
-  CHECK (r == 0 && strcmp (rd (cg, "memory.max"), "100663296") == 0
-         && strcmp (sh ("%s show -p MemoryMax --value ocirun-sdtest.scope ocirun-test-abc.scope | grep -v infinity | head -1", sc), "100663296") == 0,
+  snprintf (cmd, sizeof cmd, "%s show -p MemoryMax --value %%s", sc);
+  CHECK (r == 0 && strcmp (rd (cg, "memory.max"), "100663296") == 0 && strcmp (sh (cmd, unit), "100663296") == 0,
          "update sets MemoryMax on the unit and memory.max%s", msg (err));
+  ocirun_error_free (&err);
 
   /* load from the state, as delete would */
   cleanup_cgroup struct ocirun_cgroup *l = NULL;
@@ -187,10 +188,17 @@ main (int argc, char **argv)
   snprintf (full, sizeof full, "%s%s", OCIRUN_CGROUP_ROOT, path);
   struct stat sb;
   CHECK (r == 0 && stat (full, &sb) < 0, "destroy stops the scope and the cgroup is gone%s", msg (err));
-  waitpid (sleeper, &st, 0);
-  CHECK (WIFSIGNALED (st), "the scope's process was killed");
-  char *state = sh ("%s is-active ocirun-sdtest.scope ocirun-test-abc.scope 2>/dev/null | grep -c '^active'", sc);
-  CHECK (strcmp (state, "0") == 0, "%s is-active: no longer active", sc);
+  usleep (200000);
+  bool killed = waitpid (sleeper, &st, WNOHANG) == sleeper && WIFSIGNALED (st);
+  if (! killed)
+    {
+      kill (sleeper, SIGKILL);
+      waitpid (sleeper, &st, 0);
+    }
+  CHECK (killed, "the scope's process was killed");
+  snprintf (cmd, sizeof cmd, "%s is-active %%s", sc);
+  char *state = sh (cmd, unit);
+  CHECK (strcmp (state, "active") != 0, "%s is-active: no longer active (%s)", sc, state);
   free (path);
 
 out:

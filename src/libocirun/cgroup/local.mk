@@ -15,6 +15,7 @@ tests_unit_test_cgroup_LDADD = $(OCIRUN_TEST_LIBS)
 
 EXTRA_DIST += \
 	tests/vm/cgroup-driver.c \
+	tests/vm/systemd-driver.c \
 	tests/vm/cgroup.sh \
 	tests/vm/run-cgroup-tests.sh \
 	tests/vm/systemd.sh \
