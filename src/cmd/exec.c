@@ -46,7 +46,7 @@ cmd_exec (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_error
 
   optind = 0;
   opterr = 0;
-  while ((c = getopt_long (argc, argv, "+tde:u:c:g:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+tde:u:c:g:w:h", opts, NULL)) != -1)
     {
       switch (c)
         {
@@ -87,7 +87,7 @@ cmd_exec (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_error
                            "      --console-socket S   send the terminal's master to S\n"
                            "  -d, --detach             do not wait for the process\n"
                            "      --pid-file FILE      write the process's pid there\n"
-                           "      --cwd DIR            working directory\n"
+                           "  -w, --cwd DIR            working directory\n"
                            "  -e, --env NAME=VALUE     add to the environment\n"
                            "  -u, --user UID[:GID]     run as this user\n"
                            "  -c, --cap CAP            add a capability\n"

@@ -3,6 +3,7 @@
 #include <config.h>
 #endif
 #include <stdlib.h>
+#include <string.h>
 #include "cmd/cmd.h"
 
 int
@@ -12,7 +13,7 @@ cmd_features (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_e
   (void) ctx;
   if (argc > 1)
     {
-      if (argv[1][0] == '-' && argv[1][1] == 'h')
+      if (strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "--help") == 0)
         return cmd_help ("features", "Print the runtime-spec features JSON of this build.\n");
       return ocirun_error_set (err, 0, "unexpected argument `%s` (usage: ocirun features)", argv[1]);
     }

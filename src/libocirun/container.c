@@ -22,10 +22,12 @@
 #include "container.h"
 #include "devices.h"
 #include "hooks.h"
+#include "idmap.h"
 #include "init.h"
 #include "lsm.h"
 #include "mounts.h"
 #include "namespaces.h"
+#include "notify.h"
 #include "process.h"
 #include "seccomp.h"
 #include "sync.h"
@@ -283,6 +285,8 @@ validate_config (const struct oci_config *c, struct ocirun_error **err)
     return ocirun_error_set (err, 0, "process.user.umask: %u is not a valid mode", c->process->user->umask);
   if (ocirun_lsm_validate (c->process->selinux_label, c->process->apparmor_profile, err) < 0)
     return -1;
+  if (ocirun_idmap_validate (c, err) < 0)
+    return -1;
   return 0;
 }
 
@@ -411,6 +415,12 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
   if (ocirun_store_write_state (res->store, state, err) < 0)
     goto fail;
 
+  {
+    /* NOTIFY_SOCKET: the container gets a socket of ours (see notify.h) */
+    cleanup_free char *state_dir = xasprintf ("%s/%s", state_root, ctx->id);
+    if (ocirun_notify_prepare (config, res->store->dirfd, state_dir, err) < 0)
+      goto fail;
+  }
   if (mkfifoat (res->store->dirfd, OCIRUN_FIFO_NAME, 0600) < 0)
     {
       ocirun_error_set (err, errno, "create exec.fifo");
@@ -522,6 +532,9 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
     goto fail_child;
   if (ocirun_oom_score_adj_apply (pid, config->process, err) < 0)
     goto fail_child;
+  /* idmapped mounts are made here, in the host user namespace */
+  if (ocirun_idmap_send_mounts (config, bundle, pid, sync[0], err) < 0)
+    goto fail_child;
   if (ocirun_sync_send (sync[0], SYNC_CGROUP_DONE, pid, NULL, -1, err) < 0)
     goto fail_child;
 
@@ -548,7 +561,8 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
         {
         case SYNC_CREATE_RUNTIME:
           {
-            cleanup_free char *sj = state_json_for_hooks (state, "creating");
+            /* the runtime environment exists: hooks see the container as created */
+            cleanup_free char *sj = state_json_for_hooks (state, "created");
             if (config->hooks
                 && (ocirun_hooks_run (config->hooks->prestart, config->hooks->prestart_len, "prestart",
                                       sj, false, err) < 0
@@ -709,6 +723,7 @@ start_locked (struct ocirun_store *st, struct oci_ocirun_state *state, const cha
               struct ocirun_error **err)
 {
   cleanup_close int fifo = -1;
+  cleanup_close int notify = -1;
   char c = '0';
   cleanup_oci_config struct oci_config *config = NULL;
 
@@ -722,6 +737,8 @@ start_locked (struct ocirun_store *st, struct oci_ocirun_state *state, const cha
         return ocirun_error_set (err, 0, "container `%s` cannot be started: its init is gone", st->id);
       return ocirun_error_set (err, errno, "open exec.fifo of `%s`", st->id);
     }
+  if (ocirun_notify_listen (st->dirfd, &notify, err) < 0)
+    return -1;
   if (write (fifo, &c, 1) != 1)
     return ocirun_error_set (err, errno, "start container `%s`", st->id);
   unlinkat (st->dirfd, OCIRUN_FIFO_NAME, 0);
@@ -735,6 +752,12 @@ start_locked (struct ocirun_store *st, struct oci_ocirun_state *state, const cha
       cleanup_free char *sj = state_json_for_hooks (state, "running");
       ocirun_hooks_run (config->hooks->poststart, config->hooks->poststart_len, "poststart", sj, true,
                         NULL);
+    }
+  if (notify >= 0)
+    {
+      /* NOTIFY_SOCKET: relay until READY=1 (other commands may run meanwhile) */
+      flock (st->dirfd, LOCK_UN);
+      return ocirun_notify_relay (st->dirfd, notify, (pid_t) state->pid, err);
     }
   return 0;
 }

@@ -18,6 +18,7 @@
 #include "caps.h"
 #include "devices.h"
 #include "hooks.h"
+#include "idmap.h"
 #include "init.h"
 #include "lsm.h"
 #include "mounts.h"
@@ -145,7 +146,7 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
   const struct oci_config *c = a->config;
   const struct oci_config_process *p = c->process;
   const struct oci_config_linux *linux = c->linux;
-  struct ocirun_mount_ctx m = { .config = c, .rootfs = a->rootfs, .rootfd = -1 };
+  struct ocirun_mount_ctx m = { .config = c, .rootfs = a->rootfs, .rootfd = -1, .bundle = a->bundle };
   bool in_userns;
   int host_pid = 0;
   int notify_fd = -1;
@@ -179,8 +180,9 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
       if (ocirun_ns_join_all (a->ns, ~(CLONE_NEWPID | CLONE_NEWUSER), err) < 0)
         return -1;
     }
-  /* The parent has put us in the cgroup and applied the resources.  */
-  if (ocirun_sync_expect (a->sync_fd, SYNC_CGROUP_DONE, &host_pid, NULL, err) < 0)
+  /* The parent has put us in the cgroup and applied the resources (and sent
+     the idmapped mounts it made).  */
+  if (ocirun_idmap_recv_until (a->sync_fd, c, SYNC_CGROUP_DONE, &host_pid, &m.idmap_fds, err) < 0)
     return -1;
   *host_pid_out = host_pid;
 

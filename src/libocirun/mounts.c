@@ -261,13 +261,110 @@ with_label (const char *data, const char *label)
   return xasprintf ("%s%scontext=\"%s\"", data, *data ? "," : "", label);
 }
 
+/* Attach a detached mount (from the runtime) on the opened target.  */
+static int
+attach_detached (int mfd, int target_fd, struct ocirun_error **err)
+{
+  if (syscall (SYS_move_mount, mfd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return ocirun_error_set (err, errno, "attach the idmapped mount");
+  return 0;
+}
+
+/* Mount a filesystem (not a bind) on TARGET, with the rootless fallbacks.  */
+static int
+mount_fs (struct ocirun_mount_ctx *m, const struct oci_mount *mnt, const struct ocirun_mount_opts *o,
+          const char *target, bool *host_ro, struct ocirun_error **err)
+{
+  const char *type = mnt->type;
+  const char *src = mnt->source;
+  unsigned long flags = o->flags & ~MS_REMOUNT;
+  bool labelled = strcmp (type, "tmpfs") == 0 || strcmp (type, "mqueue") == 0
+                  || strcmp (type, "devpts") == 0;
+  cleanup_free char *data = with_label (o->data, labelled ? m->mount_label : NULL);
+  int e;
+
+  if (strcmp (type, "cgroup") == 0 || strcmp (type, "cgroup2") == 0)
+    {
+      /* cgroup v2: mount cgroup2 (needs our own cgroup namespace when
+         unprivileged), else bind the host's hierarchy (read-only when asked).  */
+      if (access ("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0)
+        {
+          if (mount ("cgroup2", target, "cgroup2", flags, NULL) == 0)
+            return 0;
+          if (errno != EPERM && errno != EBUSY && errno != EINVAL)
+            return ocirun_error_set (err, errno, "mount cgroup2");
+        }
+      return bind_host_instead ("/sys/fs/cgroup", target, (flags & MS_RDONLY) != 0, host_ro, err);
+    }
+  if (mount (src && *src ? src : type, target, type, flags, data) == 0)
+    return 0;
+  e = errno;
+  if ((e == EPERM || e == EACCES) && strcmp (type, "sysfs") == 0)
+    return bind_host_instead ("/sys", target, true, host_ro, err);
+  if ((e == EPERM || e == EACCES) && strcmp (type, "mqueue") == 0)
+    return bind_host_instead ("/dev/mqueue", target, (flags & MS_RDONLY) != 0, host_ro, err);
+  if ((e == EINVAL || e == EPERM) && strcmp (type, "devpts") == 0)
+    {
+      /* the gid (e.g. tty=5) may not be mapped: retry without gid=/mode= */
+      struct ocirun_mount_opts o2;
+      char *opts2[64];
+      size_t n2 = 0;
+      int r;
+      for (size_t i = 0; i < mnt->options_len && n2 < 64; i++)
+        if (! str_has_prefix (mnt->options[i], "gid=") && ! str_has_prefix (mnt->options[i], "mode="))
+          opts2[n2++] = mnt->options[i];
+      if (ocirun_mount_parse_options (opts2, n2, &o2, err) < 0)
+        return -1;
+      {
+        cleanup_free char *d2 = with_label (o2.data, m->mount_label);
+        r = mount (src ? src : type, target, type, o2.flags & ~MS_REMOUNT, d2);
+        if (r < 0)
+          r = ocirun_error_set (err, errno, "mount devpts");
+      }
+      ocirun_mount_opts_release (&o2);
+      return r;
+    }
+  if (e == ENODEV)
+    return ocirun_error_set (err, e, "mount %s: the kernel does not know this filesystem type", type);
+  return ocirun_error_set (err, e, "mount %s", type);
+}
+
+/* After the mount: per-mount flags, read-only host fallbacks, propagation,
+   recursive attributes; all on a fresh fd on the destination (the old fd
+   still names the covered directory).  */
+static int
+mount_post (struct ocirun_mount_ctx *m, const struct oci_mount *mnt, const struct ocirun_mount_opts *o,
+            bool bind, bool host_ro, struct ocirun_error **err)
+{
+  cleanup_close int fd = openat_in_root (m->rootfd, mnt->destination, O_PATH, 0, err);
+  char path[64];
+  if (fd < 0)
+    return -1;
+  proc_fd_path (fd, path);
+  if (bind && bind_remount (mnt->source, path, o, err) < 0)
+    return -1;
+  if (host_ro)
+    {
+      struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+      if (syscall (SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof (attr)) < 0)
+        {
+          unsigned long locked = locked_flags_of (path);
+          if (mount (NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked, NULL) < 0)
+            return ocirun_error_set (err, errno, "remount the host's filesystem read-only");
+        }
+    }
+  if (apply_propagation (path, o, err) < 0)
+    return -1;
+  return apply_recursive_attrs (fd, o, err);
+}
+
 static int
 mount_one (struct ocirun_mount_ctx *m, const struct oci_mount *mnt, size_t idx,
            struct ocirun_error **err)
 {
   struct ocirun_mount_opts o;
-  const char *type = mnt->type;
-  const char *src = mnt->source;
+  cleanup_free char *src = NULL;
+  struct oci_mount resolved;
   bool bind;
   bool src_is_dir = true;
   cleanup_close int target_fd = -1;
@@ -275,6 +372,7 @@ mount_one (struct ocirun_mount_ctx *m, const struct oci_mount *mnt, size_t idx,
   const char *target;
   int r = -1;
   bool host_ro = false;
+  int idmap_fd = m->idmap_fds ? m->idmap_fds[idx] : -1;
 
   if (mnt->destination == NULL || mnt->destination[0] != '/')
     return ocirun_error_set (err, 0,
@@ -286,11 +384,13 @@ mount_one (struct ocirun_mount_ctx *m, const struct oci_mount *mnt, size_t idx,
   if (bind)
     {
       struct stat st;
-      if (src == NULL)
+      if (mnt->source == NULL || *mnt->source == '\0')
         {
           ocirun_mount_opts_release (&o);
           return ocirun_error_set (err, 0, "mounts[%zu].source: a bind mount needs a source", idx);
         }
+      src = mnt->source[0] == '/' || m->bundle == NULL ? xstrdup (mnt->source)
+                                                       : xasprintf ("%s/%s", m->bundle, mnt->source);
       if (stat (src, &st) < 0)
         {
           ocirun_error_set (err, errno, "mounts[%zu].source: `%s`", idx, src);
@@ -299,11 +399,15 @@ mount_one (struct ocirun_mount_ctx *m, const struct oci_mount *mnt, size_t idx,
         }
       src_is_dir = S_ISDIR (st.st_mode);
     }
-  if (o.idmap || mnt->uid_mappings_len || mnt->gid_mappings_len)
+  else if (mnt->type == NULL || *mnt->type == '\0')
     {
       ocirun_mount_opts_release (&o);
-      return ocirun_error_set (err, ENOTSUP,
-                               "mounts[%zu]: idmapped mounts (idmap, uidMappings) are not supported yet", idx);
+      return ocirun_error_set (err, 0, "mounts[%zu].type: missing (e.g. \"tmpfs\", \"proc\", \"bind\")", idx);
+    }
+  if ((o.idmap || mnt->uid_mappings_len || mnt->gid_mappings_len) && idmap_fd < 0)
+    {
+      ocirun_mount_opts_release (&o);
+      return ocirun_error_set (err, EPROTO, "mounts[%zu]: the idmapped mount was not received", idx);
     }
   target_fd = mkdirat_in_root (m->rootfd, mnt->destination, 0755, ! src_is_dir, err);
   if (target_fd < 0)
@@ -312,97 +416,22 @@ mount_one (struct ocirun_mount_ctx *m, const struct oci_mount *mnt, size_t idx,
       return ocirun_error_wrap (err, "mounts[%zu]: create destination `%s`", idx, mnt->destination);
     }
   target = proc_fd_path (target_fd, fdpath);
+  resolved = *mnt;
+  if (src)
+    resolved.source = src;
 
-  if (bind)
+  if (idmap_fd >= 0)
+    {
+      r = attach_detached (idmap_fd, target_fd, err);
+      close (idmap_fd);
+      m->idmap_fds[idx] = -1;
+    }
+  else if (bind)
     r = do_bind (src, target, &o, err);
-  else if (type == NULL)
-    r = ocirun_error_set (err, 0, "mounts[%zu].type: missing (e.g. \"tmpfs\", \"proc\", \"bind\")", idx);
   else
-    {
-      const char *fstype = type;
-      unsigned long flags = o.flags & ~MS_REMOUNT;
-      cleanup_free char *data = NULL;
-      bool labelled = strcmp (type, "tmpfs") == 0 || strcmp (type, "mqueue") == 0
-                      || strcmp (type, "devpts") == 0;
-      data = with_label (o.data, labelled ? m->mount_label : NULL);
-      if (strcmp (type, "cgroup") == 0 || strcmp (type, "cgroup2") == 0)
-        {
-          /* cgroup v2 only: mount cgroup2 (needs our own cgroup namespace when
-             unprivileged), else bind the host's hierarchy read-only.  */
-          if (access ("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0)
-            {
-              r = mount ("cgroup2", target, "cgroup2", flags, NULL);
-              if (r < 0 && (errno == EPERM || errno == EBUSY || errno == EINVAL))
-                r = bind_host_instead ("/sys/fs/cgroup", target, (flags & MS_RDONLY) != 0, &host_ro, err);
-              else if (r < 0)
-                r = ocirun_error_set (err, errno, "mount cgroup2");
-            }
-          else
-            r = bind_host_instead ("/sys/fs/cgroup", target, (flags & MS_RDONLY) != 0, &host_ro, err);
-        }
-      else
-        {
-          r = mount (src ? src : type, target, fstype, flags, data);
-          if (r < 0)
-            {
-              int e = errno;
-              if ((e == EPERM || e == EACCES) && strcmp (type, "sysfs") == 0)
-                r = bind_host_instead ("/sys", target, true, &host_ro, err);
-              else if ((e == EPERM || e == EACCES) && strcmp (type, "mqueue") == 0)
-                r = bind_host_instead ("/dev/mqueue", target, false, &host_ro, err);
-              else if ((e == EINVAL || e == EPERM) && strcmp (type, "devpts") == 0)
-                {
-                  /* the gid (e.g. tty=5) may not be mapped: retry without gid=/mode= */
-                  struct ocirun_mount_opts o2;
-                  char *opts2[64];
-                  size_t n2 = 0;
-                  for (size_t i = 0; i < mnt->options_len && n2 < 64; i++)
-                    if (! str_has_prefix (mnt->options[i], "gid=")
-                        && ! str_has_prefix (mnt->options[i], "mode="))
-                      opts2[n2++] = mnt->options[i];
-                  if (ocirun_mount_parse_options (opts2, n2, &o2, err) < 0)
-                    r = -1;
-                  else
-                    {
-                      cleanup_free char *d2 = with_label (o2.data, m->mount_label);
-                      r = mount (src ? src : type, target, fstype, o2.flags & ~MS_REMOUNT, d2);
-                      if (r < 0)
-                        r = ocirun_error_set (err, errno, "mount devpts");
-                      ocirun_mount_opts_release (&o2);
-                    }
-                }
-              else
-                {
-                  errno = e;
-                  r = ocirun_error_set (err, e, "mount %s", type);
-                }
-            }
-        }
-    }
+    r = mount_fs (m, mnt, &o, target, &host_ro, err);
   if (r == 0)
-    {
-      /* the fd still names the covered directory: reopen to reach the mount */
-      cleanup_close int fd = openat_in_root (m->rootfd, mnt->destination, O_PATH, 0, err);
-      char newpath[64];
-      if (fd < 0)
-        r = -1;
-      else
-        {
-          proc_fd_path (fd, newpath);
-          if (bind)
-            r = bind_remount (src, newpath, &o, err);
-          if (r == 0 && host_ro)
-            {
-              unsigned long locked = locked_flags_of (newpath);
-              if (mount (NULL, newpath, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked, NULL) < 0)
-                r = ocirun_error_set (err, errno, "remount the host's filesystem read-only");
-            }
-          if (r == 0)
-            r = apply_propagation (newpath, &o, err);
-          if (r == 0 && o.recursive_attr)
-            r = apply_recursive_attrs (fd, &o, err);
-        }
-    }
+    r = mount_post (m, &resolved, &o, bind, host_ro, err);
   ocirun_mount_opts_release (&o);
   if (r < 0)
     return ocirun_error_wrap (err, "mounts[%zu] on `%s`", idx, mnt->destination);
@@ -417,9 +446,8 @@ ocirun_mounts_prepare_rootfs (struct ocirun_mount_ctx *m, struct ocirun_error **
     return ocirun_error_set (err, errno, "make / a slave mount");
   if (mount (m->rootfs, m->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return ocirun_error_set (err, errno, "bind the rootfs `%s` onto itself", m->rootfs);
-  /* pivot_root needs the new root's mount to be private (not shared).  */
-  if (mount (NULL, m->rootfs, NULL, MS_PRIVATE, NULL) < 0)
-    return ocirun_error_set (err, errno, "make the rootfs private");
+  /* The bind is a slave like everything under / now: pivot_root accepts that
+     (it refuses shared mounts), and rootfsPropagation "slave" keeps a master.  */
   m->rootfd = open (m->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (m->rootfd < 0)
     return ocirun_error_set (err, errno, "open rootfs `%s`", m->rootfs);
@@ -455,8 +483,9 @@ ocirun_mounts_pivot (struct ocirun_mount_ctx *m, bool no_pivot, struct ocirun_er
         return ocirun_error_set (err, errno,
                                  "pivot_root into `%s` (for an initramfs root use --no-pivot)",
                                  m->rootfs);
-      if (mount (NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-        return ocirun_error_set (err, errno, "make the old root a slave");
+      /* The old root is already a slave (prepare_rootfs): detaching it does
+         not propagate to the host.  (No MS_SLAVE on "." here: that would
+         reach the new root and undo per-mount propagation.)  */
       if (umount2 (".", MNT_DETACH) < 0)
         return ocirun_error_set (err, errno, "detach the old root");
     }
@@ -517,6 +546,55 @@ readonly_path (struct ocirun_mount_ctx *m, const char *path, struct ocirun_error
   return 0;
 }
 
+#ifndef MOVE_MOUNT_BENEATH
+#define MOVE_MOUNT_BENEATH 0x00000200
+#endif
+
+/* Optional fields of the mount on "/" (the last one listed), from mountinfo.  */
+static bool
+root_has_master (void)
+{
+  cleanup_free char *info = NULL;
+  bool master = false;
+  char *save = NULL;
+  if (read_all_file ("/proc/self/mountinfo", &info, NULL, NULL) < 0)
+    return true;
+  for (char *l = strtok_r (info, "\n", &save); l; l = strtok_r (NULL, "\n", &save))
+    {
+      char point[8];
+      if (sscanf (l, "%*d %*d %*s %*s %7s", point) == 1 && strcmp (point, "/") == 0)
+        {
+          char *sep = strstr (l, " - ");
+          char *mst = strstr (l, " master:");
+          master = mst && (sep == NULL || mst < sep);
+        }
+    }
+  return master;
+}
+
+/* rootfsPropagation "slave" on a host whose / is private leaves the root
+   nothing to be a slave of.  Give it a master of its own: a shared copy of
+   the root, kept beneath the /proc mount (Linux >= 6.5), so that mounts made
+   on that copy (by whoever joins this mount namespace) reach the root.  */
+static int
+give_root_a_master (bool readonly, struct ocirun_error **err)
+{
+  cleanup_close int copy = -1;
+  struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+  if (mount (NULL, "/", NULL, MS_SHARED, NULL) < 0)
+    return ocirun_error_set (err, errno, "linux.rootfsPropagation: make / shared");
+  copy = (int) syscall (SYS_open_tree, AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (copy >= 0 && readonly)
+    syscall (SYS_mount_setattr, copy, "", AT_EMPTY_PATH, &ro, sizeof (ro));
+  if (copy < 0
+      || syscall (SYS_move_mount, copy, "", AT_FDCWD, "/proc",
+                  MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_BENEATH) < 0)
+    ocirun_debug ("rootfsPropagation slave: no master for / (%s)", strerror (errno));
+  if (mount (NULL, "/", NULL, MS_SLAVE, NULL) < 0)
+    return ocirun_error_set (err, errno, "linux.rootfsPropagation: make / a slave");
+  return 0;
+}
+
 int
 ocirun_mounts_finalize (struct ocirun_mount_ctx *m, struct ocirun_error **err)
 {
@@ -541,6 +619,8 @@ ocirun_mounts_finalize (struct ocirun_mount_ctx *m, struct ocirun_error **err)
           if (mount (NULL, "/", NULL, p | MS_REC, NULL) < 0)
             return ocirun_error_set (err, errno, "linux.rootfsPropagation: set `%s`",
                                      linux->rootfs_propagation);
+          if ((p & MS_SLAVE) && ! root_has_master () && give_root_a_master (m->config->root && m->config->root->readonly, err) < 0)
+            return -1;
         }
     }
   if (m->config->root && m->config->root->readonly_present && m->config->root->readonly)

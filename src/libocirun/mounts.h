@@ -40,6 +40,8 @@ struct ocirun_mount_ctx
   bool new_cgroupns;
   bool new_ipcns;
   const char *mount_label;
+  const char *bundle;         /* relative bind sources are relative to it */
+  int *idmap_fds;             /* per mount: a detached idmapped mount from the runtime, or -1 */
 };
 
 /* Before pivot_root: make the mount tree private to us, bind the rootfs onto

@@ -21,6 +21,7 @@ enum ocirun_sync_type
   SYNC_SECCOMP_NOTIFY_DONE,/* parent -> init */
   SYNC_READY,              /* init -> parent: all set up, blocked until start */
   SYNC_EXEC_STATUS,        /* exec child -> parent: pid */
+  SYNC_IDMAP_MOUNT,        /* parent -> init: a detached idmapped mount (fd) for mounts[value] */
 };
 
 struct ocirun_sync_msg

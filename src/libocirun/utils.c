@@ -298,6 +298,14 @@ proc_fd_path (int fd, char buf[static 64])
 
 static int openat2_works = -1;
 
+#ifdef OCIRUN_TESTING
+void
+ocirun_utils_force_walk (bool on)
+{
+  openat2_works = on ? 0 : -1;
+}
+#endif
+
 /* Component-by-component walk (for kernels without openat2): never follow a
    symlink out of ROOTFD.  RESOLVED tracks where we are, relative to the root, so
    ".." and relative symlinks are resolved lexically and clamped at the root.  */
@@ -412,78 +420,98 @@ openat_in_root (int rootfd, const char *path, int flags, mode_t mode, struct oci
   return walk_in_root (rootfd, path, flags, mode, 0, err);
 }
 
-int
-mkdirat_in_root (int rootfd, const char *path, mode_t mode, bool is_file, struct ocirun_error **err)
+/* Split PATH into a malloc'd parent and a pointer to the last component.  */
+static char *
+split_parent (const char *path, const char **name)
 {
-  cleanup_free char *copy = xstrdup (path);
-  char *p = copy, *slash;
+  char *copy = xstrdup (path);
+  size_t l = strlen (copy);
+  char *slash;
+  while (l > 1 && copy[l - 1] == '/')
+    copy[--l] = '\0';
+  slash = strrchr (copy, '/');
+  if (slash == NULL)
+    {
+      *name = path + (size_t) 0;
+      free (copy);
+      copy = xstrdup ("/");
+      *name = path;
+      return copy;
+    }
+  *slash = '\0';
+  *name = path + (slash - copy) + 1;
+  if (*copy == '\0')
+    {
+      free (copy);
+      copy = xstrdup ("/");
+    }
+  return copy;
+}
+
+static int
+ensure_in_root (int rootfd, const char *path, mode_t mode, bool is_file, int depth,
+                struct ocirun_error **err)
+{
+  cleanup_free char *trimmed = NULL;
+  cleanup_free char *parent = NULL;
+  cleanup_close int pfd = -1;
+  const char *name;
+  struct stat st;
   int fd;
 
-  /* Create each ancestor in turn, resolving from the root every time, so that a
-     symlink planted in the way resolves inside the root.  */
-  while (*p == '/')
-    p++;
-  while ((slash = strchr (p, '/')))
-    {
-      *slash = '\0';
-      if (*copy)
-        {
-          cleanup_close int dfd = openat_in_root (rootfd, copy, O_PATH | O_DIRECTORY, 0, NULL);
-          if (dfd < 0)
-            {
-              /* mkdir of the last component relative to its parent */
-              char *last = strrchr (copy, '/');
-              cleanup_close int parent = -1;
-              const char *name = copy;
-              if (last)
-                {
-                  *last = '\0';
-                  parent = openat_in_root (rootfd, *copy ? copy : "/", O_PATH | O_DIRECTORY, 0, err);
-                  *last = '/';
-                  name = last + 1;
-                  if (parent < 0)
-                    return -1;
-                }
-              if (mkdirat (parent >= 0 ? parent : rootfd, name, mode) < 0 && errno != EEXIST)
-                return ocirun_error_set (err, errno, "mkdir `%s`", copy);
-            }
-        }
-      *slash = '/';
-      p = slash + 1;
-      while (*p == '/')
-        p++;
-    }
-  if (*p == '\0')
-    return openat_in_root (rootfd, copy, O_PATH | O_DIRECTORY, 0, err);
-  fd = openat_in_root (rootfd, copy, O_PATH, 0, NULL);
+  if (depth > 40)
+    return ocirun_error_set (err, ELOOP, "create `%s`", path);
+  fd = openat_in_root (rootfd, path, O_PATH | (is_file ? 0 : O_DIRECTORY), 0, NULL);
   if (fd >= 0)
     return fd;
   {
-    char *last = strrchr (copy, '/');
-    cleanup_close int parent = -1;
-    const char *name = copy;
-    if (last)
-      {
-        *last = '\0';
-        parent = openat_in_root (rootfd, *copy ? copy : "/", O_PATH | O_DIRECTORY, 0, err);
-        *last = '/';
-        name = last + 1;
-        if (parent < 0)
-          return -1;
-      }
-    if (is_file)
-      {
-        int f = openat (parent >= 0 ? parent : rootfd, name,
-                        O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (f < 0 && errno != EEXIST)
-          return ocirun_error_set (err, errno, "create `%s`", copy);
-        if (f >= 0)
-          close (f);
-      }
-    else if (mkdirat (parent >= 0 ? parent : rootfd, name, mode) < 0 && errno != EEXIST)
-      return ocirun_error_set (err, errno, "mkdir `%s`", copy);
+    /* drop trailing slashes before splitting */
+    size_t l;
+    trimmed = xstrdup (path);
+    l = strlen (trimmed);
+    while (l > 1 && trimmed[l - 1] == '/')
+      trimmed[--l] = '\0';
   }
-  return openat_in_root (rootfd, copy, O_PATH | (is_file ? 0 : O_DIRECTORY), 0, err);
+  if (strcmp (trimmed, "/") == 0 || *trimmed == '\0')
+    return openat_in_root (rootfd, "/", O_PATH | O_DIRECTORY, 0, err);
+  parent = split_parent (trimmed, &name);
+  if (strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
+    return openat_in_root (rootfd, trimmed, O_PATH | O_DIRECTORY, 0, err);
+  pfd = ensure_in_root (rootfd, parent, mode, false, depth + 1, err);
+  if (pfd < 0)
+    return -1;
+  if (fstatat (pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (st.st_mode))
+    {
+      /* a dangling link: create what it points to, inside the root */
+      char target[PATH_MAX];
+      cleanup_free char *next = NULL;
+      ssize_t n = readlinkat (pfd, name, target, sizeof (target) - 1);
+      if (n < 0)
+        return ocirun_error_set (err, errno, "readlink `%s`", trimmed);
+      target[n] = '\0';
+      next = target[0] == '/' ? xstrdup (target) : xasprintf ("%s/%s", parent, target);
+      return ensure_in_root (rootfd, next, mode, is_file, depth + 1, err);
+    }
+  if (is_file)
+    {
+      fd = openat (pfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+      if (fd < 0 && errno != EEXIST)
+        return ocirun_error_set (err, errno, "create `%s`", trimmed);
+      if (fd >= 0)
+        close (fd);
+    }
+  else if (mkdirat (pfd, name, mode) < 0 && errno != EEXIST)
+    return ocirun_error_set (err, errno, "mkdir `%s`", trimmed);
+  fd = openat (pfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC | (is_file ? 0 : O_DIRECTORY));
+  if (fd < 0)
+    return ocirun_error_set (err, errno, "open `%s`", trimmed);
+  return fd;
+}
+
+int
+mkdirat_in_root (int rootfd, const char *path, mode_t mode, bool is_file, struct ocirun_error **err)
+{
+  return ensure_in_root (rootfd, path, mode, is_file, 0, err);
 }
 
 bool

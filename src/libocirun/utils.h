@@ -85,6 +85,10 @@ int mkdirat_in_root (int rootfd, const char *path, mode_t mode, bool is_file, st
 /* "/proc/self/fd/N" into buf.  */
 const char *proc_fd_path (int fd, char buf[static 64]);
 
+#ifdef OCIRUN_TESTING
+/* Use the component walk instead of openat2 (to test the fallback).  */
+void ocirun_utils_force_walk (bool on);
+#endif
 bool str_has_prefix (const char *s, const char *prefix);
 int parse_signal (const char *name, struct ocirun_error **err);
 const char *signal_name (int sig);

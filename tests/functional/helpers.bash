@@ -43,7 +43,7 @@ teardown_common() {
   local id
   if [ -d "$ROOT" ]; then
     for id in $(ls "$ROOT" 2>/dev/null); do
-      "$OCIRUN" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
+      "$OCIRUN" --root "$ROOT" delete --force -- "$id" >/dev/null 2>&1 || true
     done
   fi
   rm -rf "$TEST_TMP"

@@ -1,0 +1,74 @@
+# Helpers for the container-environment tests (mounts, devices, userns,
+# rootless, process, hooks, terminal, exec).  Loaded after helpers.bash.
+
+# After a failed create: no state directory, no mount of ours, no process
+# running in the bundle.
+assert_nothing_left() {
+  if [ -n "$(ls -A "$ROOT" 2>/dev/null)" ]; then
+    echo "state left under $ROOT: $(ls -A "$ROOT")" >&2
+    return 1
+  fi
+  if grep -q " $TEST_TMP" /proc/self/mountinfo; then
+    echo "mount left: $(grep " $TEST_TMP" /proc/self/mountinfo)" >&2
+    return 1
+  fi
+  local p r
+  for p in /proc/[0-9]*; do
+    r=$(readlink "$p/root" 2>/dev/null) || continue
+    case "$r" in "$TEST_TMP"*) echo "process left: ${p#/proc/}" >&2; return 1 ;; esac
+  done
+}
+
+# The error is one line and names WHAT.
+assert_one_line_error() {
+  [ "$status" -ne 0 ]
+  local errs
+  errs=$(printf '%s\n' "$output" | grep -v 'warning:' | grep -c .)
+  [ "$errs" -eq 1 ] || { echo "expected one error line, got: $output" >&2; return 1; }
+  [[ "$output" == *"$1"* ]] || { echo "error does not name '$1': $output" >&2; return 1; }
+}
+
+# A user namespace mapping 0-65535 to 100000-165535, rootfs owned accordingly.
+use_userns() {
+  chown -R 100000:100000 "$BUNDLE/rootfs"
+  chmod 755 "$TEST_TMP" "$BUNDLE"
+  set_config '.linux.namespaces += [{"type":"user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+}
+
+# ensure_user NAME [SUBID_START]: an unprivileged user, with a subordinate id
+# range of 65536 when SUBID_START is given, none otherwise (idempotent).
+ensure_user() {
+  local name=$1 start=${2:-} f
+  id "$name" >/dev/null 2>&1 || useradd -M -N -d /nonexistent -s /bin/sh "$name" >/dev/null 2>&1 \
+    || id "$name" >/dev/null 2>&1
+  for f in /etc/subuid /etc/subgid; do
+    if [ -n "$start" ]; then
+      grep -q "^$name:" "$f" || echo "$name:$start:65536" >> "$f"
+    else
+      sed -i "/^$name:/d" "$f"
+    fi
+  done
+}
+
+# as_user NAME CMD...: run CMD as NAME with a clean environment.
+as_user() {
+  local name=$1; shift
+  runuser -u "$name" -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp XDG_RUNTIME_DIR= "$@"
+}
+
+# wait_for_file FILE: up to 5 s.
+wait_for_file() {
+  local i
+  for i in $(seq 1 100); do [ -s "$1" ] && return 0; sleep 0.05; done
+  echo "$1 did not appear" >&2
+  return 1
+}
+
+# Without a cgroup manager the default resources only earn a warning that
+# would mix with the container's output: drop them.
+setup() {
+  setup_common
+  set_config 'del(.linux.resources)'
+}
