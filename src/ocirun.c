@@ -48,11 +48,12 @@ usage (FILE *f)
            "      --systemd-cgroup        use the systemd cgroup manager\n"
            "      --cgroup-manager M      cgroupfs, systemd or disabled\n"
            "      --rootless true|false|auto\n"
-           "  -v, --version               print the version and the features\n\n"
+           "  -v, --version               print the version and the features\n"
+           "  -h, --help                  this help\n\n"
            "Commands:\n");
   for (size_t i = 0; i < sizeof (verbs) / sizeof (verbs[0]); i++)
     fprintf (f, "  %-10s %s\n", verbs[i].name, verbs[i].help);
-  fprintf (f, "\nRun `ocirun COMMAND --help` for a command's options.\n");
+  fprintf (f, "  %-10s %s\n\nRun `ocirun COMMAND --help` for a command's options.\n", "help", "this help");
 }
 
 enum
@@ -88,7 +89,7 @@ main (int argc, char **argv)
 
   signal (SIGPIPE, SIG_DFL);
   opterr = 0;
-  while ((c = getopt_long (argc, argv, "+vh", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:vh", opts, NULL)) != -1)
     {
       switch (c)
         {
@@ -104,13 +105,15 @@ main (int argc, char **argv)
             }
           break;
         case G_LOG_LEVEL:
-          if (strcmp (optarg, "debug") == 0)
+          /* runc's (logrus) names too: trace, panic, fatal */
+          if (strcmp (optarg, "debug") == 0 || strcmp (optarg, "trace") == 0)
             level = OCIRUN_LOG_LEVEL_DEBUG;
           else if (strcmp (optarg, "info") == 0)
             level = OCIRUN_LOG_LEVEL_INFO;
           else if (strcmp (optarg, "warning") == 0 || strcmp (optarg, "warn") == 0)
             level = OCIRUN_LOG_LEVEL_WARNING;
-          else if (strcmp (optarg, "error") == 0)
+          else if (strcmp (optarg, "error") == 0 || strcmp (optarg, "fatal") == 0
+                   || strcmp (optarg, "panic") == 0)
             level = OCIRUN_LOG_LEVEL_ERROR;
           else
             {
@@ -122,7 +125,17 @@ main (int argc, char **argv)
         case G_SYSTEMD: ctx.systemd_cgroup = true; break;
         case G_MANAGER: manager = optarg; break;
         case G_ROOTLESS:
-          ctx.rootless = strcmp (optarg, "true") == 0 ? 1 : strcmp (optarg, "false") == 0 ? 0 : -1;
+          if (strcmp (optarg, "true") == 0)
+            ctx.rootless = 1;
+          else if (strcmp (optarg, "false") == 0)
+            ctx.rootless = 0;
+          else if (strcmp (optarg, "auto") == 0)
+            ctx.rootless = -1;
+          else
+            {
+              fprintf (stderr, "ocirun: --rootless `%s`: use true, false or auto\n", optarg);
+              return 1;
+            }
           break;
         case G_CRIU: break;
         case 'v':
@@ -132,6 +145,10 @@ main (int argc, char **argv)
           return 0;
         case 'h':
         case G_HELP: usage (stdout); return 0;
+        case ':':
+          fprintf (stderr, "ocirun: global option `%s` needs an argument (see ocirun --help)\n",
+                   argv[optind - 1]);
+          return 1;
         default:
           fprintf (stderr, "ocirun: unknown global option `%s` (see ocirun --help)\n", argv[optind - 1]);
           return 1;
@@ -157,6 +174,30 @@ main (int argc, char **argv)
     {
       usage (stderr);
       return 1;
+    }
+  if (strcmp (argv[optind], "help") == 0)
+    {
+      usage (stdout);
+      return 0;
+    }
+  if (ocirun_log_debug_enabled ())
+    {
+      /* the whole command line: what an engine asked for */
+      size_t len = 1;
+      for (int i = 0; i < argc; i++)
+        len += strlen (argv[i]) + 1;
+      char *line = calloc (1, len);
+      if (line)
+        {
+          for (int i = 0; i < argc; i++)
+            {
+              if (i)
+                strcat (line, " ");
+              strcat (line, argv[i]);
+            }
+          ocirun_debug ("ocirun %s: %s", PACKAGE_VERSION, line);
+          free (line);
+        }
     }
   for (size_t i = 0; i < sizeof (verbs) / sizeof (verbs[0]); i++)
     if (strcmp (argv[optind], verbs[i].name) == 0)

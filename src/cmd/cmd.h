@@ -37,6 +37,8 @@ int cmd_parse_create_opts (struct ocirun_context *ctx, int argc, char **argv, bo
 /* Exactly one positional: the id.  */
 int cmd_take_id (struct ocirun_context *ctx, int argc, char **argv, const char *usage,
                  struct ocirun_error **err);
+/* The error for getopt's answer C ('?' unknown option, ':' missing argument).  */
+int cmd_bad_option (int c, char **argv, const char *usage, struct ocirun_error **err);
 int cmd_parse_int (const char *s, const char *what, int *out, struct ocirun_error **err);
 /* Print a string followed by a newline to stdout.  */
 void cmd_print (const char *s);

@@ -37,6 +37,14 @@ cmd_parse_int (const char *s, const char *what, int *out, struct ocirun_error **
 }
 
 int
+cmd_bad_option (int c, char **argv, const char *usage, struct ocirun_error **err)
+{
+  if (c == ':')
+    return ocirun_error_set (err, 0, "option `%s` needs an argument (usage: ocirun %s)", argv[optind - 1], usage);
+  return ocirun_error_set (err, 0, "unknown option `%s` (usage: ocirun %s)", argv[optind - 1], usage);
+}
+
+int
 cmd_take_id (struct ocirun_context *ctx, int argc, char **argv, const char *usage,
              struct ocirun_error **err)
 {
@@ -84,7 +92,7 @@ cmd_parse_create_opts (struct ocirun_context *ctx, int argc, char **argv, bool i
   int c;
   optind = 0;
   opterr = 0;
-  while ((c = getopt_long (argc, argv, is_run ? "+b:dfh" : "+b:fh", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, is_run ? "+:b:dfh" : "+:b:fh", opts, NULL)) != -1)
     {
       switch (c)
         {
@@ -131,7 +139,7 @@ cmd_parse_create_opts (struct ocirun_context *ctx, int argc, char **argv, bool i
           return 1;
         default:
         bad:
-          return ocirun_error_set (err, 0, "unknown option `%s` (usage: ocirun %s)", argv[optind - 1], usage);
+          return cmd_bad_option (c, argv, usage, err);
         }
     }
   if (cmd_take_id (ctx, argc, argv, usage, err) < 0)

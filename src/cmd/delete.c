@@ -20,7 +20,7 @@ cmd_delete (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_err
   const char *usage = "delete [--force] ID | delete [--force] --regex REGEX";
   optind = 0;
   opterr = 0;
-  while ((c = getopt_long (argc, argv, "+fr:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:fr:h", opts, NULL)) != -1)
     {
       switch (c)
         {
@@ -30,7 +30,7 @@ cmd_delete (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_err
           return cmd_help (usage, "  -f, --force       kill a running container first\n"
                                   "  -r, --regex RE    delete every container whose id matches RE\n");
         default:
-          return ocirun_error_set (err, 0, "unknown option `%s` (usage: ocirun %s)", argv[optind - 1], usage);
+          return cmd_bad_option (c, argv, usage, err);
         }
     }
   if (regex)

@@ -21,7 +21,7 @@ cmd_events (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_err
   const char *usage = "events [--stats] [--interval SECONDS] ID";
   optind = 0;
   opterr = 0;
-  while ((c = getopt_long (argc, argv, "+si:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:si:h", opts, NULL)) != -1)
     {
       switch (c)
         {
@@ -42,7 +42,7 @@ cmd_events (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_err
         case 'h':
           return cmd_help (usage, "Print cgroup stats as JSON events (--stats: once).\n");
         default:
-          return ocirun_error_set (err, 0, "unknown option `%s` (usage: ocirun %s)", argv[optind - 1], usage);
+          return cmd_bad_option (c, argv, usage, err);
         }
     }
   if (cmd_take_id (ctx, argc, argv, usage, err) < 0)

@@ -10,7 +10,7 @@
 enum
 {
   E_PROCESS = 1000, E_TTY, E_CONSOLE, E_DETACH, E_PIDFILE, E_CWD, E_ENV, E_USER, E_CAP, E_NNP,
-  E_PRESERVE, E_LABEL, E_APPARMOR, E_GROUP, E_HELP, E_CGROUP,
+  E_PRESERVE, E_LABEL, E_APPARMOR, E_GROUP, E_HELP, E_CGROUP, E_IGNORE_PAUSED,
 };
 
 static const struct option opts[] = {
@@ -22,6 +22,7 @@ static const struct option opts[] = {
   { "preserve-fds", required_argument, NULL, E_PRESERVE },
   { "process-label", required_argument, NULL, E_LABEL }, { "apparmor", required_argument, NULL, E_APPARMOR },
   { "additional-gids", required_argument, NULL, E_GROUP }, { "cgroup", required_argument, NULL, E_CGROUP },
+  { "ignore-paused", no_argument, NULL, E_IGNORE_PAUSED },
   { "help", no_argument, NULL, E_HELP }, { NULL, 0, NULL, 0 },
 };
 
@@ -46,10 +47,11 @@ cmd_exec (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_error
 
   optind = 0;
   opterr = 0;
-  while ((c = getopt_long (argc, argv, "+tde:u:c:g:w:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:tdp:e:u:c:g:w:h", opts, NULL)) != -1)
     {
       switch (c)
         {
+        case 'p':
         case E_PROCESS: o.process_file = optarg; break;
         case 't':
         case E_TTY: o.tty = o.tty_set = true; break;
@@ -79,10 +81,11 @@ cmd_exec (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_error
         case E_LABEL: o.process_label = optarg; break;
         case E_APPARMOR: o.apparmor = optarg; break;
         case E_CGROUP: break;
+        case E_IGNORE_PAUSED: break;
         case 'h':
         case E_HELP:
           return cmd_help (usage,
-                           "      --process FILE       the process JSON (runtime-spec Process)\n"
+                           "  -p, --process FILE       the process JSON (runtime-spec Process)\n"
                            "  -t, --tty                allocate a terminal\n"
                            "      --console-socket S   send the terminal's master to S\n"
                            "  -d, --detach             do not wait for the process\n"
@@ -96,7 +99,7 @@ cmd_exec (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_error
                            "      --process-label L    SELinux label\n"
                            "      --apparmor P         AppArmor profile\n");
         default:
-          return ocirun_error_set (err, 0, "unknown option `%s` (usage: ocirun %s)", argv[optind - 1], usage);
+          return cmd_bad_option (c, argv, usage, err);
         }
     }
   if (optind >= argc)

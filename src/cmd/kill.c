@@ -20,7 +20,7 @@ cmd_kill (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_error
   const char *usage = "kill [--all] ID [SIGNAL]";
   optind = 0;
   opterr = 0;
-  while ((c = getopt_long (argc, argv, "+ahs:", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:ahs:", opts, NULL)) != -1)
     {
       switch (c)
         {
@@ -30,7 +30,7 @@ cmd_kill (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_error
           return cmd_help (usage, "Send SIGNAL (a name with or without SIG, or a number; default TERM)\n"
                                   "  -a, --all   to every process of the container\n");
         default:
-          return ocirun_error_set (err, 0, "unknown option `%s` (usage: ocirun %s)", argv[optind - 1], usage);
+          return cmd_bad_option (c, argv, usage, err);
         }
     }
   if (optind >= argc)

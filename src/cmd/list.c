@@ -23,7 +23,7 @@ cmd_list (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_error
   const char *usage = "list [-q] [--format table|json]";
   optind = 0;
   opterr = 0;
-  while ((c = getopt_long (argc, argv, "+qf:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:qf:h", opts, NULL)) != -1)
     {
       switch (c)
         {
@@ -36,7 +36,7 @@ cmd_list (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_error
           break;
         case 'h': return cmd_help (usage, "List the containers.\n");
         default:
-          return ocirun_error_set (err, 0, "unknown option `%s` (usage: ocirun %s)", argv[optind - 1], usage);
+          return cmd_bad_option (c, argv, usage, err);
         }
     }
   if (optind < argc)

@@ -13,12 +13,12 @@ pause_or_resume (struct ocirun_context *ctx, int argc, char **argv, bool pause, 
   const char *usage = pause ? "pause ID" : "resume ID";
   optind = 0;
   opterr = 0;
-  while ((c = getopt_long (argc, argv, "+h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:h", opts, NULL)) != -1)
     {
       if (c == 'h')
         return cmd_help (usage, pause ? "Freeze every process of the container.\n"
                                       : "Thaw a paused container.\n");
-      return ocirun_error_set (err, 0, "unknown option `%s` (usage: ocirun %s)", argv[optind - 1], usage);
+      return cmd_bad_option (c, argv, usage, err);
     }
   if (cmd_take_id (ctx, argc, argv, usage, err) < 0)
     return -1;

@@ -37,7 +37,7 @@ cmd_ps (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_error *
   const char *usage = "ps [--format table|json] ID";
   optind = 0;
   opterr = 0;
-  while ((c = getopt_long (argc, argv, "+f:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:f:h", opts, NULL)) != -1)
     {
       switch (c)
         {
@@ -49,7 +49,7 @@ cmd_ps (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_error *
           break;
         case 'h': return cmd_help (usage, "List the container's processes.\n");
         default:
-          return ocirun_error_set (err, 0, "unknown option `%s` (usage: ocirun %s)", argv[optind - 1], usage);
+          return cmd_bad_option (c, argv, usage, err);
         }
     }
   if (cmd_take_id (ctx, argc, argv, usage, err) < 0)

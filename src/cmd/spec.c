@@ -28,7 +28,7 @@ cmd_spec (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_error
   (void) ctx;
   optind = 0;
   opterr = 0;
-  while ((c = getopt_long (argc, argv, "+rb:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:rb:h", opts, NULL)) != -1)
     {
       switch (c)
         {
@@ -38,7 +38,7 @@ cmd_spec (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_error
           return cmd_help (usage, "Write a default config.json in the bundle.\n"
                                   "      --rootless   for an unprivileged user (user namespace, no cgroup)\n");
         default:
-          return ocirun_error_set (err, 0, "unknown option `%s` (usage: ocirun %s)", argv[optind - 1], usage);
+          return cmd_bad_option (c, argv, usage, err);
         }
     }
   if (optind < argc)

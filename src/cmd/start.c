@@ -12,11 +12,11 @@ cmd_start (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_erro
   int c;
   optind = 0;
   opterr = 0;
-  while ((c = getopt_long (argc, argv, "+h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:h", opts, NULL)) != -1)
     {
       if (c == 'h')
         return cmd_help ("start ID", "Start a created container: run its process.\n");
-      return ocirun_error_set (err, 0, "unknown option `%s` (usage: ocirun start ID)", argv[optind - 1]);
+      return cmd_bad_option (c, argv, "start ID", err);
     }
   if (cmd_take_id (ctx, argc, argv, "start ID", err) < 0)
     return -1;

@@ -14,11 +14,11 @@ cmd_state (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_erro
   char *json = NULL;
   optind = 0;
   opterr = 0;
-  while ((c = getopt_long (argc, argv, "+h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:h", opts, NULL)) != -1)
     {
       if (c == 'h')
         return cmd_help ("state ID", "Print the container's state as JSON.\n");
-      return ocirun_error_set (err, 0, "unknown option `%s` (usage: ocirun state ID)", argv[optind - 1]);
+      return cmd_bad_option (c, argv, "state ID", err);
     }
   if (cmd_take_id (ctx, argc, argv, "state ID", err) < 0)
     return -1;

@@ -73,7 +73,7 @@ cmd_update (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_err
   r->block_io = xmalloc0 (sizeof (*r->block_io));
   optind = 0;
   opterr = 0;
-  while ((c = getopt_long (argc, argv, "+r:h", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, "+:r:h", opts, NULL)) != -1)
     {
       switch (c)
         {
@@ -160,12 +160,13 @@ cmd_update (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_err
           r->block_io->weight = (uint16_t) v;
           r->block_io->weight_present = true;
           break;
+        case 'h':
         case O_HELP:
           cmd_help (usage, "Change the resources of a running container (runc's flag names).\n");
           ret = 0;
           goto out;
         default:
-          ocirun_error_set (err, 0, "unknown option `%s` (usage: ocirun %s)", argv[optind - 1], usage);
+          cmd_bad_option (c, argv, usage, err);
           goto out;
         }
     }

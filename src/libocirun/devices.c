@@ -9,6 +9,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <dirent.h>
 #include "devices.h"
 #include "utils.h"
 
@@ -39,6 +40,38 @@ ocirun_devices_validate (const struct oci_config_linux *linux, struct ocirun_err
                                  i, d->type);
     }
   return 0;
+}
+
+static bool
+node_matches (const char *path, mode_t type, unsigned maj, unsigned min)
+{
+  struct stat st;
+  return stat (path, &st) == 0 && (st.st_mode & S_IFMT) == type && major (st.st_rdev) == maj
+         && minor (st.st_rdev) == min;
+}
+
+/* The host's node for a device: at the same path, under /dev/{char,block},
+   or anywhere directly in /dev.  NULL when there is none.  */
+static char *
+find_host_node (const char *path, mode_t type, unsigned maj, unsigned min)
+{
+  cleanup_free char *byno = xasprintf ("/dev/%s/%u:%u", type == S_IFBLK ? "block" : "char", maj, min);
+  cleanup_dir DIR *d = NULL;
+  struct dirent *de;
+  if (node_matches (path, type, maj, min))
+    return xstrdup (path);
+  if (node_matches (byno, type, maj, min))
+    return steal_pointer (&byno);
+  d = opendir ("/dev");
+  while (d && (de = readdir (d)))
+    {
+      cleanup_free char *cand = xasprintf ("/dev/%s", de->d_name);
+      if (de->d_type != DT_CHR && de->d_type != DT_BLK)
+        continue;
+      if (node_matches (cand, type, maj, min))
+        return steal_pointer (&cand);
+    }
+  return NULL;
 }
 
 /* Create one node at PATH (inside the rootfs) or bind the host's.  */
@@ -94,24 +127,21 @@ make_node (int rootfd, const char *path, mode_t type, unsigned maj, unsigned min
     }
   /* Bind the host's node over an empty file.  */
   {
-    cleanup_close int f = openat (pfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0000);
+    cleanup_close int f = -1;
     char buf[64];
-    cleanup_free char *host = NULL;
-    struct stat st;
+    cleanup_free char *host = find_host_node (path, type, maj, min);
+    if (host == NULL)
+      return ocirun_error_set (err, 0,
+                               "`%s`: mknod is refused in a user namespace and the host has no %s "
+                               "device %u:%u to bind (create it on the host, or remove it)",
+                               path, type == S_IFBLK ? "block" : "char", maj, min);
+    f = openat (pfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0000);
     if (f < 0)
       return ocirun_error_set (err, errno, "create `%s`", path);
     close (f);
     f = openat (pfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
     if (f < 0)
       return ocirun_error_set (err, errno, "open `%s`", path);
-    host = xasprintf ("%s", path);
-    if (stat (host, &st) < 0 || (st.st_mode & S_IFMT) != type || major (st.st_rdev) != maj
-        || minor (st.st_rdev) != min)
-      {
-        /* the host has no such node at that path: look up by number */
-        free (host);
-        host = xasprintf ("/dev/%s/%u:%u", type == S_IFBLK ? "block" : "char", maj, min);
-      }
     if (mount (host, proc_fd_path (f, buf), NULL, MS_BIND, NULL) < 0)
       return ocirun_error_set (err, errno, "bind host device `%s` onto `%s`", host, path);
   }

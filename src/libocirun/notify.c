@@ -143,10 +143,20 @@ ocirun_notify_relay (int state_dirfd, int sock, pid_t pid, struct ocirun_error *
     return 0;
   if (read_all_file_at (state_dirfd, NOTIFY_HOST_FILE, &host, NULL, err) < 0)
     return ocirun_error_wrap (err, "NOTIFY_SOCKET");
-  hostfd = connect_host (host, err);
-  if (hostfd < 0)
-    return -1;
+  {
+    /* the container is running whatever happens here: only warn */
+    struct ocirun_error *e = NULL;
+    hostfd = connect_host (host, &e);
+    if (hostfd < 0)
+      {
+        ocirun_warning ("%s", e->msg);
+        ocirun_error_free (&e);
+        return 0;
+      }
+  }
   pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  if (pidfd < 0 && errno == ESRCH)
+    return 0; /* the container already exited */
   for (;;)
     {
       struct pollfd p[2] = { { .fd = sock, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
@@ -168,7 +178,10 @@ ocirun_notify_relay (int state_dirfd, int sock, pid_t pid, struct ocirun_error *
               return ocirun_error_set (err, errno, "NOTIFY_SOCKET: receive");
             }
           if (send (hostfd, buf, (size_t) n, MSG_NOSIGNAL) < 0)
-            return ocirun_error_set (err, errno, "NOTIFY_SOCKET: forward to `%s`", host);
+            {
+              ocirun_warning ("NOTIFY_SOCKET: forward to `%s`: %s", host, strerror (errno));
+              return 0;
+            }
           if (has_ready (buf, (size_t) n))
             return 0;
           continue;

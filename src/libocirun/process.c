@@ -406,7 +406,13 @@ int
 ocirun_set_env (const struct oci_config_process *p, struct ocirun_error **err)
 {
   bool has_home = false;
+  /* socket activation: LISTEN_FDS (from process.env, else the runtime's
+     environment with --preserve-fds) needs LISTEN_PID to be the process that
+     will run: us, as the container sees us (we are about to execve).  */
+  cleanup_free char *listen_fds = getenv ("LISTEN_FDS") ? xstrdup (getenv ("LISTEN_FDS")) : NULL;
   clearenv ();
+  if (listen_fds)
+    setenv ("LISTEN_FDS", listen_fds, 1);
   for (size_t i = 0; i < p->env_len; i++)
     {
       char *eq = strchr (p->env[i], '=');
@@ -418,6 +424,12 @@ ocirun_set_env (const struct oci_config_process *p, struct ocirun_error **err)
         return ocirun_error_set (err, errno, "process.env[%zu]: setenv", i);
       if (strcmp (name, "HOME") == 0)
         has_home = true;
+    }
+  if (getenv ("LISTEN_FDS"))
+    {
+      char pid[32];
+      snprintf (pid, sizeof (pid), "%d", getpid ());
+      setenv ("LISTEN_PID", pid, 1);
     }
   if (! has_home)
     {

@@ -144,7 +144,8 @@ one_line() {
 
 @test "with --cgroup-manager=disabled resources are not enforced and a warning says so once" {
   set_config '.linux.resources = {"pids": {"limit": 10}}'
-  run_container true
+  set_args true
+  run "$OCIRUN" --root "$ROOT" --cgroup-manager=disabled run --bundle "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
   [ "$(printf '%s\n' "$output" | grep -c 'not enforced')" -eq 1 ]
 }

@@ -6,7 +6,7 @@ OCIRUN=${OCIRUN:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)/ocirun}
 SRCDIR=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 
 cgroup2_host() {
-  [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]
+  [ -e /sys/fs/cgroup/cgroup.controllers ]
 }
 
 if [ -z "${OCIRUN_GLOBAL+x}" ]; then
