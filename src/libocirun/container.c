@@ -195,6 +195,11 @@ ocirun_clone (int flags, int cgroup_fd, bool *into_cgroup, struct ocirun_error *
   return ocirun_error_set (err, errno, "create the container's namespaces");
 }
 
+static struct oci_config_linux_resources *
+augment_device_rules (const struct oci_config_linux_resources *res, const struct oci_config_linux *linux,
+                      size_t *n_added);
+static void free_augmented_resources (struct oci_config_linux_resources *copy, size_t orig_len);
+
 /* Everything create and run share.  */
 struct create_result
 {
@@ -332,6 +337,7 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
   struct ocirun_ns_plan ns = { 0 };
   struct ocirun_cgroup_opts cgopts = { 0 };
   struct ocirun_init_args ia = { 0 };
+  struct oci_config_linux_resources *aug_resources = NULL;
   pid_t pid = -1;
   bool into_cgroup = false, terminal, new_userns, double_fork;
   struct oci_ocirun_state *state = NULL;
@@ -436,6 +442,12 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
   cgopts.id = ctx->id;
   cgopts.cgroups_path = linux ? linux->cgroups_path : NULL;
   cgopts.resources = linux ? linux->resources : NULL;
+  if (cgopts.resources && cgopts.resources->devices_len)
+    {
+      size_t added;
+      aug_resources = augment_device_rules (cgopts.resources, linux, &added);
+      cgopts.resources = aug_resources;
+    }
   cgopts.manager = ctx->cgroup_manager_set ? ctx->cgroup_manager
                    : ctx->systemd_cgroup   ? OCIRUN_CGROUP_MANAGER_SYSTEMD
                                            : OCIRUN_CGROUP_MANAGER_CGROUPFS;
@@ -623,6 +635,8 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
   res->config = steal_pointer (&config);
   /* The cgroup stays; the record in the state store owns it now.  */
   ocirun_cgroup_free (steal_pointer (&cg));
+  if (aug_resources)
+    free_augmented_resources (aug_resources, linux->resources->devices_len);
   return 0;
 
 fail_child:
@@ -643,9 +657,86 @@ fail:
 fail_ns:
   ocirun_ns_plan_release (&ns);
   cleanup_failed_create (res, cg, pid);
+  if (aug_resources)
+    free_augmented_resources (aug_resources, linux->resources->devices_len);
   free_oci_ocirun_state (state);
   res->state = NULL;
   return -1;
+}
+
+/* The device cgroup must let the container use its default nodes and every
+   linux.devices entry: append allow rules after the config's (last match
+   wins), as runc and crun do.  Returns a shallow copy of RES owning only the
+   new rules and the array (free it with free_augmented_resources).  */
+static struct oci_config_linux_resources *
+augment_device_rules (const struct oci_config_linux_resources *res, const struct oci_config_linux *linux,
+                      size_t *n_added)
+{
+  static const struct
+  {
+    char type;
+    int64_t major, minor;
+  } defaults[] = {
+    { 'c', 1, 3 }, { 'c', 1, 5 }, { 'c', 1, 7 }, { 'c', 1, 8 }, { 'c', 1, 9 },
+    { 'c', 5, 0 }, { 'c', 5, 1 }, { 'c', 5, 2 }, { 'c', 136, -1 },
+  };
+  size_t n_dev = linux ? linux->devices_len : 0;
+  size_t total = res->devices_len + sizeof (defaults) / sizeof (defaults[0]) + n_dev;
+  struct oci_config_linux_resources *copy = xmalloc0 (sizeof (*copy));
+  size_t k = 0;
+
+  *copy = *res;
+  copy->devices = xmalloc0 ((total + 1) * sizeof (*copy->devices));
+  for (size_t i = 0; i < res->devices_len; i++)
+    copy->devices[k++] = res->devices[i];
+  *n_added = 0;
+  for (size_t i = 0; i < sizeof (defaults) / sizeof (defaults[0]) + n_dev; i++)
+    {
+      struct oci_device_cgroup *r = xmalloc0 (sizeof (*r));
+      char t;
+      int64_t maj, min;
+      if (i < sizeof (defaults) / sizeof (defaults[0]))
+        {
+          t = defaults[i].type;
+          maj = defaults[i].major;
+          min = defaults[i].minor;
+        }
+      else
+        {
+          const struct oci_device *d = linux->devices[i - sizeof (defaults) / sizeof (defaults[0])];
+          t = d->type && d->type[0] == 'b' ? 'b' : 'c';
+          maj = d->major;
+          min = d->minor;
+          if (d->type && d->type[0] == 'p')
+            {
+              free (r);
+              continue;
+            }
+        }
+      r->allow = true;
+      r->allow_present = true;
+      r->type = xasprintf ("%c", t);
+      r->major = maj;
+      r->major_present = maj >= 0;
+      r->minor = min;
+      r->minor_present = min >= 0;
+      r->access = xstrdup ("rwm");
+      copy->devices[k++] = r;
+      (*n_added)++;
+    }
+  copy->devices_len = k;
+  return copy;
+}
+
+static void
+free_augmented_resources (struct oci_config_linux_resources *copy, size_t orig_len)
+{
+  if (copy == NULL)
+    return;
+  for (size_t i = orig_len; i < copy->devices_len; i++)
+    free_oci_device_cgroup (copy->devices[i]);
+  free (copy->devices);
+  free (copy);
 }
 
 static void

@@ -72,3 +72,29 @@ setup() {
   setup_common
   set_config 'del(.linux.resources)'
 }
+
+# rootless_bundle USER: hand the bundle to USER (its own uid maps to root)
+# and give it a state root of its own; sets RL_ROOT.
+rootless_bundle() {
+  local user=$1 uid gid
+  uid=$(id -u "$user") gid=$(id -g "$user")
+  chmod 755 "$TEST_TMP"
+  RL_ROOT="$TEST_TMP/rl-state"
+  mkdir -p "$RL_ROOT"
+  set_config "del(.linux.resources) | .linux.namespaces |= map(select(.type != \"network\" and .type != \"cgroup\")) + [{\"type\": \"user\"}]
+    | .linux.uidMappings = [{\"containerID\": 0, \"hostID\": $uid, \"size\": 1}]
+    | .linux.gidMappings = [{\"containerID\": 0, \"hostID\": $gid, \"size\": 1}]"
+  chown -R "$user" "$BUNDLE" "$RL_ROOT"
+}
+
+# rl USER ARGS...: ocirun as USER with its own state root
+rl() {
+  local user=$1; shift
+  as_user "$user" "$OCIRUN" --root "$RL_ROOT" --cgroup-manager=disabled "$@"
+}
+
+rootless_teardown() {
+  local user=$1 id
+  [ -d "${RL_ROOT:-/nonexistent}" ] || return 0
+  for id in $(ls "$RL_ROOT"); do rl "$user" delete --force "$id" >/dev/null 2>&1 || true; done
+}
