@@ -574,21 +574,33 @@ root_has_master (void)
 
 /* rootfsPropagation "slave" on a host whose / is private leaves the root
    nothing to be a slave of.  Give it a master of its own: a shared copy of
-   the root, kept beneath the /proc mount (Linux >= 6.5), so that mounts made
-   on that copy (by whoever joins this mount namespace) reach the root.  */
+   the root, kept beneath a mount the container already has (Linux >= 6.5),
+   so that mounts made on that copy (by whoever joins this mount namespace)
+   reach the root.  The spec's default filesystems are the last choice, so
+   their mount points keep showing only their own filesystem.  */
 static int
-give_root_a_master (bool readonly, struct ocirun_error **err)
+give_root_a_master (const struct oci_config *config, struct ocirun_error **err)
 {
-  cleanup_close int copy = -1;
+  static const char *const preferred[] = { "/sys/fs/cgroup", "/dev/mqueue", "/proc/acpi",
+                                           "/sys/firmware", "/proc" };
+  const struct oci_config_linux *linux = config->linux;
+  bool readonly = config->root && config->root->readonly;
   struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+  cleanup_close int copy = -1;
+  bool placed = false;
+
   if (mount (NULL, "/", NULL, MS_SHARED, NULL) < 0)
     return ocirun_error_set (err, errno, "linux.rootfsPropagation: make / shared");
   copy = (int) syscall (SYS_open_tree, AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
   if (copy >= 0 && readonly)
     syscall (SYS_mount_setattr, copy, "", AT_EMPTY_PATH, &ro, sizeof (ro));
-  if (copy < 0
-      || syscall (SYS_move_mount, copy, "", AT_FDCWD, "/proc",
-                  MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_BENEATH) < 0)
+  for (size_t i = 0; copy >= 0 && ! placed && i < sizeof (preferred) / sizeof (preferred[0]); i++)
+    placed = syscall (SYS_move_mount, copy, "", AT_FDCWD, preferred[i],
+                      MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_BENEATH) == 0;
+  for (size_t i = 0; copy >= 0 && ! placed && linux && i < linux->masked_paths_len; i++)
+    placed = syscall (SYS_move_mount, copy, "", AT_FDCWD, linux->masked_paths[i],
+                      MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_BENEATH) == 0;
+  if (! placed)
     ocirun_debug ("rootfsPropagation slave: no master for / (%s)", strerror (errno));
   if (mount (NULL, "/", NULL, MS_SLAVE, NULL) < 0)
     return ocirun_error_set (err, errno, "linux.rootfsPropagation: make / a slave");
@@ -619,7 +631,7 @@ ocirun_mounts_finalize (struct ocirun_mount_ctx *m, struct ocirun_error **err)
           if (mount (NULL, "/", NULL, p | MS_REC, NULL) < 0)
             return ocirun_error_set (err, errno, "linux.rootfsPropagation: set `%s`",
                                      linux->rootfs_propagation);
-          if ((p & MS_SLAVE) && ! root_has_master () && give_root_a_master (m->config->root && m->config->root->readonly, err) < 0)
+          if ((p & MS_SLAVE) && ! root_has_master () && give_root_a_master (m->config, err) < 0)
             return -1;
         }
     }

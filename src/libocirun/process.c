@@ -368,6 +368,13 @@ ocirun_process_validate (const struct oci_config_process *p, struct ocirun_error
   return ocirun_rlimits_validate (p, err);
 }
 
+static bool
+setgroups_denied_here (void)
+{
+  cleanup_free char *v = NULL;
+  return read_all_file ("/proc/self/setgroups", &v, NULL, NULL) == 0 && str_has_prefix (v, "deny");
+}
+
 int
 ocirun_set_user (const struct oci_config_process *p, bool keep_groups, bool setgroups_allowed,
                  struct ocirun_error **err)
@@ -387,7 +394,14 @@ ocirun_set_user (const struct oci_config_process *p, bool keep_groups, bool setg
         {
           int e = errno;
           free (g);
-          return ocirun_error_set (err, e, "process.user.additionalGids: setgroups");
+          /* setgroups denied by an ancestor user namespace (the runtime runs
+             in one made by `unshare -r`): nothing to drop if nothing is asked */
+          if (e == EPERM && n == 0 && setgroups_denied_here ())
+            goto groups_done;
+          return ocirun_error_set (err, e, "process.user.additionalGids: setgroups%s",
+                                   e == EPERM && setgroups_denied_here ()
+                                       ? " (setgroups is denied in this user namespace: remove the additional gids)"
+                                       : "");
         }
       free (g);
     }
@@ -395,6 +409,7 @@ ocirun_set_user (const struct oci_config_process *p, bool keep_groups, bool setg
     return ocirun_error_set (err, EPERM,
                              "process.user.additionalGids: setgroups is denied in this user namespace "
                              "(a single-id mapping): remove the additional gids");
+groups_done:
   if (setresgid (gid, gid, gid) < 0)
     return ocirun_error_set (err, errno, "process.user.gid: set gid %u (is it mapped?)", gid);
   if (setresuid (uid, uid, uid) < 0)

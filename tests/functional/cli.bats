@@ -272,7 +272,7 @@ json_lines_ok() { # FILE: every line one object with level, msg and time
   ocirun_bg run --detach --bundle "$BUNDLE" "$ID"
   local pid kids
   pid=$(container_pid "$ID")
-  children() { for c in $(cat /proc/$pid/task/$pid/children); do tr '\0' ' ' < /proc/$c/cmdline 2>/dev/null; echo; done; }
+  children() { for c in $(cat /proc/$pid/task/$pid/children); do { tr '\0' ' ' < /proc/$c/cmdline; } 2>/dev/null; echo; done; }
   sleep 0.2
   children | grep -q 'sleep 1000'
   # plain kill: only the init, which ignores TERM

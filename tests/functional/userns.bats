@@ -33,6 +33,7 @@ teardown() {
   set_config ".linux.uidMappings = [{\"containerID\": 0, \"hostID\": $uid, \"size\": 1}, {\"containerID\": 1, \"hostID\": $sub, \"size\": 65536}]
     | .linux.gidMappings = [{\"containerID\": 0, \"hostID\": $gid, \"size\": 1}, {\"containerID\": 1, \"hostID\": $subg, \"size\": 65536}]"
   set_args sh -c 'cat /proc/self/uid_map; cat /proc/self/setgroups; touch /tmp/f; chown 1000:1000 /tmp/f'
+  set_config '.process.capabilities = {"bounding": ["CAP_CHOWN"], "effective": ["CAP_CHOWN"], "permitted": ["CAP_CHOWN"]}'
   chown "$RL_USER" "$BUNDLE/config.json"
   run rl "$RL_USER" run --bundle "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]

@@ -162,7 +162,7 @@ flow_oom() {
 flow_update_memory() {
   skip_unless_cgroup2
   pm run -d --name c1 --memory 64m "$IMG" sleep 1000
-  pm update --memory 128m c1
+  pm update --memory 128m --memory-swap 256m c1
   run_pm exec c1 cat /sys/fs/cgroup/memory.max
   [ "$output" = 134217728 ]
 }

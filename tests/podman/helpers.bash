@@ -37,9 +37,12 @@ systemd_host() {
 
 podman_install() {
   local missing=() t
-  for t in podman conmon catatonit newuidmap newgidmap script runuser jq; do
+  for t in podman conmon catatonit newuidmap newgidmap script jq; do
     command -v "$t" >/dev/null 2>&1 || missing+=("$t")
   done
+  if [ "$(id -u)" = 0 ]; then
+    command -v runuser >/dev/null 2>&1 || missing+=(runuser)
+  fi
   [ -x /bin/busybox ] || missing+=(busybox)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ] || [ -n "${OCIRUN_PODMAN_NO_INSTALL:-}" ]; then
@@ -86,8 +89,8 @@ make_busybox_tar() {
     'nobody:x:65534:65534:nobody:/:/bin/false' > "$r/etc/passwd"
   printf '%s\n' 'root:x:0:' 'tty:x:5:' 'user:x:1000:' 'nogroup:x:65534:' > "$r/etc/group"
   chmod 1777 "$r/tmp" "$r/var/tmp"
-  chown 1000:1000 "$r/home/user"
-  tar --numeric-owner -C "$r" -cf "$out" .
+  chmod 0777 "$r/home/user"
+  tar --numeric-owner --owner=0 --group=0 -C "$r" -cf "$out" .
   rm -rf "$r"
 }
 
@@ -159,7 +162,8 @@ podman_suite_setup() {
   chmod 0755 "$PM_TMP/bin/ocirun"
 
   local manager=cgroupfs cgroups=enabled
-  if systemd_host; then
+  if systemd_host && { [ "$PM_RUNAS" = root ] || [ "$PM_RUNAS" = self ]; }; then
+    # (a user reached through runuser has no systemd user session: cgroupfs)
     manager=systemd
   elif [ "$mode" = root ] && ! cgroup2_host; then
     # ocirun needs cgroup v2 for a cgroupsPath: root podman runs without cgroups here
@@ -201,12 +205,17 @@ EOF
 podman_suite_teardown() {
   [ -n "${PM_TMP:-}" ] && [ -d "$PM_TMP" ] || return 0
   pm rm -af -t 0 >/dev/null 2>&1 || true
-  if [ "$PM_MODE" = root ]; then
+  if [ "$PM_MODE" = root ] && [ -z "${OCIRUN_PODMAN_KEEP:-}" ]; then
     pm system reset -f >/dev/null 2>&1 || true
+  fi
+  if [ "$PM_RUNAS" = self ] && [ -z "${OCIRUN_PODMAN_KEEP:-}" ]; then
+    # files owned by subordinate ids: remove them inside the user namespace,
+    # while the pause process still holds it
+    pm unshare rm -rf "$PM_TMP/graph" "$PM_TMP/run" >/dev/null 2>&1 || true
   fi
   local pid
   pid=$(cat "$PM_TMP/tmp/pause.pid" 2>/dev/null) || pid=
-  [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+  if [ -n "$pid" ]; then kill -9 "$pid" 2>/dev/null || true; fi
   # overlay mounts podman left under the temp dir (root only: rootless ones
   # lived in the pause process's mount namespace)
   local m
@@ -214,7 +223,7 @@ podman_suite_teardown() {
     umount -l "$m" 2>/dev/null || true
   done
   if [ -z "${OCIRUN_PODMAN_KEEP:-}" ]; then
-    rm -rf "$PM_TMP" 2>/dev/null || { [ "$PM_RUNAS" = self ] && pm unshare rm -rf "$PM_TMP"; }
+    rm -rf "$PM_TMP" 2>/dev/null || true
   fi
 }
 
