@@ -965,6 +965,20 @@ ocirun_container_kill (struct ocirun_context *ctx, int sig, bool all, struct oci
         return -1;
       return ocirun_cgroup_kill_all (cg, sig, err);
     }
+  if (all)
+    {
+      /* no cgroup: every process of the container's pid namespace */
+      cleanup_free pid_t *pids = NULL;
+      size_t n = 0;
+      if (ocirun_pidns_processes ((pid_t) state->pid, &pids, &n, err) < 0)
+        return ocirun_error_wrap (err, "kill --all");
+      if (ocirun_signal_init (state, sig, err) < 0)
+        return -1;
+      for (size_t i = 0; i < n; i++)
+        if (pids[i] != (pid_t) state->pid)
+          kill (pids[i], sig);
+      return 0;
+    }
   return ocirun_signal_init (state, sig, err);
 }
 

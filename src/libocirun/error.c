@@ -186,6 +186,13 @@ emit (enum ocirun_log_level level, const char *msg)
           free (line);
         }
     }
+  /* An engine logging in JSON gives the runtime the container's stdio:
+     a warning there would land in the container's output.  */
+  if (! to_file && log_fd >= 0 && log_format == OCIRUN_LOG_JSON)
+    {
+      errno = saved;
+      return;
+    }
   if (! to_file || level == OCIRUN_LOG_LEVEL_ERROR)
     {
       char *line = level == OCIRUN_LOG_LEVEL_ERROR

@@ -70,7 +70,10 @@ build_process (const struct ocirun_exec_opts *o, const struct oci_config *config
       p = oci_config_process_parse_data (json, strlen (json), &msg);
       if (p == NULL)
         return ocirun_error_set (err, 0, "exec: %s", msg ? msg : "?");
-      strv_free (p->args);
+      /* generated arrays carry a length, not a NULL terminator */
+      for (size_t i = 0; i < p->args_len; i++)
+        free (p->args[i]);
+      free (p->args);
       p->args_len = strv_len (o->args);
       p->args = strv_dup_n (o->args, p->args_len);
       p->terminal = o->tty;

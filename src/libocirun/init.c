@@ -186,6 +186,9 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
     return -1;
   *host_pid_out = host_pid;
 
+  /* a new network namespace gets its loopback up (engines expect it) */
+  if ((a->ns->new_flags & CLONE_NEWNET) && ocirun_netns_loopback_up (err) < 0)
+    return -1;
   in_userns = running_in_user_namespace ();
   m.in_userns = in_userns;
   m.mount_label = ocirun_lsm_mount_label (linux ? linux->mount_label : NULL);

@@ -8,6 +8,10 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <dirent.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <linux/nsfs.h>
 #include "namespaces.h"
 #include "utils.h"
@@ -148,5 +152,71 @@ ocirun_ns_join_all (struct ocirun_ns_plan *plan, int mask, struct ocirun_error *
         close (j->fd);
         j->fd = -1;
       }
+  return 0;
+}
+
+int
+ocirun_netns_loopback_up (struct ocirun_error **err)
+{
+  struct ifreq ifr = { 0 };
+  cleanup_close int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    fd = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return ocirun_error_set (err, errno, "network namespace: socket to set up lo");
+  snprintf (ifr.ifr_name, sizeof (ifr.ifr_name), "lo");
+  if (ioctl (fd, SIOCGIFFLAGS, &ifr) < 0)
+    return ocirun_error_set (err, errno, "network namespace: read the flags of lo");
+  if (ifr.ifr_flags & IFF_UP)
+    return 0;
+  ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+  if (ioctl (fd, SIOCSIFFLAGS, &ifr) < 0)
+    return ocirun_error_set (err, errno, "network namespace: bring lo up");
+  return 0;
+}
+
+int
+ocirun_pidns_processes (pid_t pid, pid_t **pids, size_t *n, struct ocirun_error **err)
+{
+  char path[64];
+  struct stat want, self, st;
+  cleanup_dir DIR *d = NULL;
+  struct dirent *de;
+  size_t count = 0;
+  pid_t *v = xmalloc0 (sizeof (pid_t));
+
+  snprintf (path, sizeof (path), "/proc/%d/ns/pid", pid);
+  if (stat (path, &want) < 0)
+    {
+      free (v);
+      return ocirun_error_set (err, errno, "open the pid namespace of %d", pid);
+    }
+  if (stat ("/proc/self/ns/pid", &self) == 0 && self.st_ino == want.st_ino && self.st_dev == want.st_dev)
+    {
+      free (v);
+      return ocirun_error_set (err, 0,
+                               "the container has no cgroup and shares the host's pid namespace: its "
+                               "processes cannot be found (give it a cgroup or a pid namespace)");
+    }
+  d = opendir ("/proc");
+  if (d == NULL)
+    {
+      free (v);
+      return ocirun_error_set (err, errno, "open /proc");
+    }
+  while ((de = readdir (d)))
+    {
+      char *end;
+      long p = strtol (de->d_name, &end, 10);
+      if (*end || p <= 0)
+        continue;
+      snprintf (path, sizeof (path), "/proc/%ld/ns/pid", p);
+      if (stat (path, &st) < 0 || st.st_ino != want.st_ino || st.st_dev != want.st_dev)
+        continue;
+      v = xrealloc (v, (count + 1) * sizeof (pid_t));
+      v[count++] = (pid_t) p;
+    }
+  *pids = v;
+  *n = count;
   return 0;
 }

@@ -10,6 +10,11 @@
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
+/* Bring `lo` up in the current (new) network namespace.  */
+int ocirun_netns_loopback_up (struct ocirun_error **err);
+/* Every process in the pid namespace of PID (which must not be ours).  */
+int ocirun_pidns_processes (pid_t pid, pid_t **pids, size_t *n, struct ocirun_error **err);
+
 #endif
 
 #define OCIRUN_NS_MAX 8
@@ -38,5 +43,10 @@ int ocirun_ns_plan_build (const struct oci_config_linux *linux, struct ocirun_ns
 void ocirun_ns_plan_release (struct ocirun_ns_plan *plan);
 /* setns() into every joined namespace whose flag is in MASK (user first).  */
 int ocirun_ns_join_all (struct ocirun_ns_plan *plan, int mask, struct ocirun_error **err);
+
+/* Bring `lo` up in the current (new) network namespace.  */
+int ocirun_netns_loopback_up (struct ocirun_error **err);
+/* Every process in the pid namespace of PID (which must not be ours).  */
+int ocirun_pidns_processes (pid_t pid, pid_t **pids, size_t *n, struct ocirun_error **err);
 
 #endif

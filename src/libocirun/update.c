@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include "container.h"
+#include "namespaces.h"
 #include "utils.h"
 
 int
@@ -26,7 +27,9 @@ ocirun_container_ps (struct ocirun_context *ctx, pid_t **pids, size_t *n, struct
     }
   if (state->cgroup_path == NULL)
     {
-      /* no cgroup: only the init is known for sure */
+      /* no cgroup: the processes of the container's pid namespace */
+      if (ocirun_pidns_processes ((pid_t) state->pid, pids, n, NULL) == 0)
+        return 0;
       *pids = xmalloc0 (sizeof (pid_t));
       (*pids)[0] = (pid_t) state->pid;
       *n = 1;

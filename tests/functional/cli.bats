@@ -268,7 +268,7 @@ json_lines_ok() { # FILE: every line one object with level, msg and time
 }
 
 @test "kill --all signals every process of the container" {
-  set_args sh -c 'trap "" TERM; sleep 1000 & while :; do sleep 0.1; done'
+  set_args sh -c 'trap ":" TERM; sleep 1000 & while :; do sleep 0.1; done'
   ocirun_bg run --detach --bundle "$BUNDLE" "$ID"
   local pid kids
   pid=$(container_pid "$ID")

@@ -120,14 +120,23 @@ one_line() {
   [ "$(jq -r .time "$TEST_TMP/log.json")" != null ]
 }
 
-@test "in JSON mode warnings stay out of the log" {
+@test "in JSON mode warnings stay out of the log and out of the container's output" {
   set_config '.linux.resources = {"pids": {"limit": 10}}'
-  set_args true
+  set_args echo container-output
   run "$OCIRUN" --root "$ROOT" --cgroup-manager=disabled --log-format=json --log "$TEST_TMP/log.json" \
       run --bundle "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
-  [[ "$output" == *"not enforced"* ]]
+  [ "$output" = container-output ]
   [ ! -s "$TEST_TMP/log.json" ]
+}
+
+@test "in JSON mode with --debug, warnings go to the log" {
+  set_config '.linux.resources = {"pids": {"limit": 10}}'
+  set_args true
+  run "$OCIRUN" --root "$ROOT" --cgroup-manager=disabled --debug --log-format=json --log "$TEST_TMP/log.json" \
+      run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  grep '"level":"warning"' "$TEST_TMP/log.json" | grep -q "not enforced"
 }
 
 @test "without cgroup v2, resources fail with an error naming the fix" {

@@ -266,3 +266,22 @@ load helpers
   for i in $(seq 50); do [ -e /proc/$pid ] || break; [ "$(awk '{print $3}' /proc/$pid/stat 2>/dev/null)" = Z ] && break; sleep 0.05; done
   ! [ -e /proc/$pid ] || [ "$(awk '{print $3}' /proc/$pid/stat)" = Z ]
 }
+
+@test "a new network namespace has lo up" {
+  run_container sh -c 'cat /sys/class/net/lo/operstate /sys/class/net/lo/flags'
+  [ "$status" -eq 0 ]
+  # IFF_UP is bit 0 of the flags
+  flags=$(printf '%s\n' "$output" | tail -1)
+  [ $(( flags & 1 )) -eq 1 ]
+}
+
+@test "kill --all without a cgroup reaches every process of the pid namespace" {
+  set_args sh -c 'sleep 1000 & sleep 1000 & wait'
+  ocirun_bg run --detach --bundle "$BUNDLE" "$ID"
+  sleep 0.5
+  run_ocirun ps --format json "$ID"
+  [ "$(echo "$output" | jq length)" -eq 3 ]
+  run_ocirun kill --all "$ID" KILL
+  [ "$status" -eq 0 ]
+  wait_for_status "$ID" stopped
+}
