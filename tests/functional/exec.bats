@@ -40,7 +40,7 @@ start_sleeper() {
 @test "exec --process runs podman's exec process (user, cwd, rlimits)" {
   start_sleeper
   jq '.args = ["sh", "-c", "id -u; pwd; grep \"open files\" /proc/self/limits"]' \
-    /work/shared/podman/samples/root-exec.exec-process.json > "$TEST_TMP/process.json" 2>/dev/null \
+    $SRCDIR/tests/unit/samples/root-exec.exec-process.json > "$TEST_TMP/process.json" 2>/dev/null \
     || skip "no podman samples"
   run ocirun exec --process "$TEST_TMP/process.json" "$ID"
   [ "$status" -eq 0 ]
@@ -60,7 +60,7 @@ start_sleeper() {
 
 @test "exec --tty --console-socket with podman's tty exec process" {
   start_sleeper
-  jq '.args = ["tty"]' /work/shared/podman/samples/root-exec-tty.exec-process.json > "$TEST_TMP/process.json" 2>/dev/null \
+  jq '.args = ["tty"]' $SRCDIR/tests/unit/samples/root-exec-tty.exec-process.json > "$TEST_TMP/process.json" 2>/dev/null \
     || skip "no podman samples"
   python3 "$SRCDIR/tests/helpers/console-socket.py" "$TEST_TMP/console.sock" "$TEST_TMP/tty.out" &
   receiver=$!

@@ -23,7 +23,7 @@ teardown() {
 
 # podman_bundle SAMPLE: the sample config with its paths in a bundle of ours
 podman_bundle() {
-  local sample=/work/shared/podman/samples/$1 f
+  local sample=$SRCDIR/tests/unit/samples/$1 f
   [ -f "$sample" ] || skip "no podman samples"
   mkdir -p "$BUNDLE/userdata/shm"
   for f in hosts hostname .containerenv; do echo "$f" > "$BUNDLE/userdata/$f"; done
@@ -90,7 +90,7 @@ in_podman_userns() {
 @test "podman's rootless exec process runs in a rootless container" {
   podman_bundle rootless-default.config.json
   in_podman_userns run --detach --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
-  jq '.args = ["sh", "-c", "id -u; echo $container"]' /work/shared/podman/samples/rootless-exec.exec-process.json > "$TEST_TMP/p.json"
+  jq '.args = ["sh", "-c", "id -u; echo $container"]' $SRCDIR/tests/unit/samples/rootless-exec.exec-process.json > "$TEST_TMP/p.json"
   chmod 644 "$TEST_TMP/p.json"
   run in_podman_userns exec --process "$TEST_TMP/p.json" "$ID"
   [ "$status" -eq 0 ]

@@ -14,7 +14,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-vm=${OCIVM_DEBIAN:-/work/shared/vm/run-in-debian-vm.sh}
+vm=${OCIVM_DEBIAN:-$(cd "$top/.." && pwd)/shared/vm/run-in-debian-vm.sh}
 ocirun=${OCIRUN:-$top/ocirun}
 lanes="root rootless"
 out=""

@@ -5,7 +5,7 @@
 # default: generate it into the work dir), CC.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
-vm=${VM:-/work/shared/vm/run-in-vm.sh}
+vm=${VM:-$(cd "$(dirname "$0")/../../.." && pwd)/shared/vm/run-in-vm.sh}
 work=$(mktemp -d /tmp/ocirun-cgtest.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 

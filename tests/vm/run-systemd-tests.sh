@@ -5,7 +5,7 @@
 # Needs `run-in-debian-vm.sh build` once.  Env: DEBIAN_VM, OCISPEC_INCLUDE, CC.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
-vm=${DEBIAN_VM:-/work/shared/vm/run-in-debian-vm.sh}
+vm=${DEBIAN_VM:-$(cd "$(dirname "$0")/../../.." && pwd)/shared/vm/run-in-debian-vm.sh}
 work=$(mktemp -d /tmp/ocirun-sdtest.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
