@@ -162,8 +162,13 @@ ocirun_lsm_set_exec_labels (const char *selinux_label, const char *apparmor_prof
 const char *
 ocirun_lsm_mount_label (const char *mount_label)
 {
-  if (mount_label == NULL || mount_label[0] == '\0' || !ocirun_selinux_enabled ())
+  if (mount_label == NULL || mount_label[0] == '\0')
     return NULL;
+  if (!ocirun_selinux_enabled ())
+    {
+      ocirun_debug ("SELinux is disabled: mount label \"%s\" ignored", mount_label);
+      return NULL;
+    }
   return mount_label;
 }
 

@@ -4,6 +4,7 @@
 #include <config.h>
 #endif
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "sync.h"
@@ -22,41 +23,14 @@ ocirun_sync_send (int fd, int type, int value, const char *text, int passfd,
                   struct ocirun_error **err)
 {
   struct ocirun_sync_msg m = { .type = type, .value = value };
-  struct iovec iov;
-  struct msghdr mh = { 0 };
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } cbuf;
   size_t tlen = 0;
-  ssize_t r;
 
   if (text)
     {
       tlen = strnlen (text, sizeof (m.text) - 1);
       memcpy (m.text, text, tlen);
     }
-  iov.iov_base = &m;
-  iov.iov_len = offsetof (struct ocirun_sync_msg, text) + tlen + 1;
-  mh.msg_iov = &iov;
-  mh.msg_iovlen = 1;
-  if (passfd >= 0)
-    {
-      struct cmsghdr *c;
-      memset (&cbuf, 0, sizeof (cbuf));
-      mh.msg_control = cbuf.buf;
-      mh.msg_controllen = sizeof (cbuf.buf);
-      c = CMSG_FIRSTHDR (&mh);
-      c->cmsg_level = SOL_SOCKET;
-      c->cmsg_type = SCM_RIGHTS;
-      c->cmsg_len = CMSG_LEN (sizeof (int));
-      memcpy (CMSG_DATA (c), &passfd, sizeof (int));
-    }
-  do
-    r = sendmsg (fd, &mh, MSG_NOSIGNAL);
-  while (r < 0 && errno == EINTR);
-  if (r < 0)
+  if (send_with_fd (fd, &m, offsetof (struct ocirun_sync_msg, text) + tlen + 1, passfd) < 0)
     return ocirun_error_set (err, errno, "send sync message %d", type);
   return 0;
 }

@@ -52,23 +52,8 @@ ocirun_console_socket_connect (const char *path, struct ocirun_error **err)
 int
 ocirun_send_fd (int sock, int fd, struct ocirun_error **err)
 {
-  char data[] = "/dev/ptmx";
-  struct iovec iov = { .iov_base = data, .iov_len = sizeof (data) };
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } cbuf;
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf.buf,
-                       .msg_controllen = sizeof (cbuf.buf) };
-  struct cmsghdr *c;
-  memset (&cbuf, 0, sizeof (cbuf));
-  c = CMSG_FIRSTHDR (&mh);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &fd, sizeof (int));
-  if (sendmsg (sock, &mh, MSG_NOSIGNAL) < 0)
+  static const char data[] = "/dev/ptmx";
+  if (send_with_fd (sock, data, sizeof (data), fd) < 0)
     return ocirun_error_set (err, errno, "send the terminal to the console socket");
   return 0;
 }

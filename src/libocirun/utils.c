@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -512,6 +513,36 @@ int
 mkdirat_in_root (int rootfd, const char *path, mode_t mode, bool is_file, struct ocirun_error **err)
 {
   return ensure_in_root (rootfd, path, mode, is_file, 0, err);
+}
+
+int
+send_with_fd (int sock, const void *data, size_t len, int fd)
+{
+  struct iovec iov = { .iov_base = (void *) data, .iov_len = len };
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } cbuf;
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+  ssize_t r;
+
+  if (fd >= 0)
+    {
+      struct cmsghdr *c;
+      memset (&cbuf, 0, sizeof (cbuf));
+      mh.msg_control = cbuf.buf;
+      mh.msg_controllen = sizeof (cbuf.buf);
+      c = CMSG_FIRSTHDR (&mh);
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN (sizeof (int));
+      memcpy (CMSG_DATA (c), &fd, sizeof (int));
+    }
+  do
+    r = sendmsg (sock, &mh, MSG_NOSIGNAL);
+  while (r < 0 && errno == EINTR);
+  return r < 0 ? -1 : 0;
 }
 
 bool

@@ -89,6 +89,8 @@ const char *proc_fd_path (int fd, char buf[static 64]);
 /* Use the component walk instead of openat2 (to test the fallback).  */
 void ocirun_utils_force_walk (bool on);
 #endif
+/* sendmsg DATA with FD as SCM_RIGHTS (FD < 0: none); -1 with errno on failure.  */
+int send_with_fd (int sock, const void *data, size_t len, int fd);
 bool str_has_prefix (const char *s, const char *prefix);
 int parse_signal (const char *name, struct ocirun_error **err);
 const char *signal_name (int sig);
