@@ -157,6 +157,7 @@ struct exec_child
   int sync_fd;
   int preserve_fds;
   bool in_userns;
+  const char *keyring_id; /* join a session keyring of this name (NULL: keep the caller's) */
 };
 
 static int
@@ -198,6 +199,9 @@ exec_child_setup (struct exec_child *c, char **path, struct ocirun_error **err)
   if (ocirun_set_env (p, err) < 0)
     return -1;
   if (ocirun_find_executable (p->args[0], p->env, p->env_len, p->cwd, path, err) < 0)
+    return -1;
+  /* like the init: not the caller's session keyring */
+  if (c->keyring_id && ocirun_keyring_join (c->keyring_id, p->selinux_label, err) < 0)
     return -1;
   if (sc && ! nnp && ocirun_seccomp_load (sc, &notify_fd, err) < 0)
     return -1;
@@ -311,6 +315,7 @@ ocirun_container_exec (struct ocirun_context *ctx, const struct ocirun_exec_opts
   c.config = config;
   c.sync_fd = sync[1];
   c.preserve_fds = ctx->preserve_fds;
+  c.keyring_id = ctx->no_new_keyring ? NULL : ctx->id;
   pid = ocirun_clone (0, cgfd, &into_cgroup, err);
   if (pid < 0)
     goto out_fds;

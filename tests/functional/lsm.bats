@@ -35,7 +35,7 @@ profile $1 flags=(attach_disconnected,mediate_deleted) {
   unix,
 }
 PROF
-  apparmor_parser -r -W "$TEST_TMP/profile"
+  apparmor_parser -r "$TEST_TMP/profile"
 }
 
 selinux_enabled() {
@@ -78,6 +78,26 @@ teardown() {
   run_ocirun exec "$ID" cat /proc/self/attr/current
   [ "$status" -eq 0 ]
   [[ "$output" == "$AA_PROFILE (enforce)"* ]]
+}
+
+@test "exec --apparmor applies that profile" {
+  skip_unless_apparmor
+  load_profile "$AA_PROFILE"
+  LOADED_PROFILE=$AA_PROFILE
+  set_args sleep 100
+  ocirun_bg run --detach --bundle "$BUNDLE" "$ID"
+  run_ocirun exec --apparmor "$AA_PROFILE" "$ID" cat /proc/self/attr/current
+  [ "$status" -eq 0 ]
+  [[ "$output" == "$AA_PROFILE (enforce)"* ]]
+}
+
+@test "exec --apparmor with a profile that is not loaded fails naming it" {
+  skip_unless_apparmor
+  set_args sleep 100
+  ocirun_bg run --detach --bundle "$BUNDLE" "$ID"
+  run_ocirun exec --apparmor ocirun-no-such-profile "$ID" true
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'"ocirun-no-such-profile"'* ]]
 }
 
 @test "an AppArmor profile that is not loaded is an error naming it" {
@@ -178,12 +198,14 @@ teardown() {
   [[ "$output" != *"desc=$ID" ]]
 }
 
-@test "exec joins the container's session keyring" {
+@test "exec joins a session keyring named after the container, not the caller's" {
   install_helper sysprobe
+  host=$("$(helper_bin sysprobe)" keyring)
   set_args sleep 100
   ocirun_bg run --detach --bundle "$BUNDLE" "$ID"
   run_ocirun exec "$ID" /bin/sysprobe keyring
-  echo "$output"
+  echo "host: $host; exec: $output"
   [ "$status" -eq 0 ]
   [[ "$output" == *"desc=$ID" ]]
+  [[ "$output" != *"$host"* ]]
 }

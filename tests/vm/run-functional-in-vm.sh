@@ -23,7 +23,7 @@ OCIRUN="$top/ocirun" "$top/contrib/busybox-bundle.sh" "$files/ocirun-cache" true
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(tests/functional)
 mkdir -p "$top/reports"
-"$vm" --files "$files" --out "$top/reports/vm-functional" --timeout "${OCIVM_TIMEOUT:-2400}" \
+"$vm" --files "$files" --out "$top/reports/vm-functional" --timeout "${OCIVM_TIMEOUT:-3000}" \
   --disk 64 --mem 3072 \
   --env OCIRUN=/usr/local/bin/ocirun --env OCIRUN_TEST_CACHE=/ocirun-cache \
   --cwd /ocirun -- bash -c 'bats --tap '"$(printf '%q ' "${args[@]}")"' | tee "$OCIVM_OUT/functional.tap"; exit ${PIPESTATUS[0]}'
