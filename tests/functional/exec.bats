@@ -62,6 +62,7 @@ start_sleeper() {
   start_sleeper
   jq '.args = ["tty"]' $SRCDIR/tests/unit/samples/root-exec-tty.exec-process.json > "$TEST_TMP/process.json" 2>/dev/null \
     || skip "no podman samples"
+  require_python
   python3 "$SRCDIR/tests/helpers/console-socket.py" "$TEST_TMP/console.sock" "$TEST_TMP/tty.out" &
   receiver=$!
   for i in $(seq 1 100); do [ -S "$TEST_TMP/console.sock" ] && break; sleep 0.05; done

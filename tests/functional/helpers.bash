@@ -113,3 +113,9 @@ run_bg() {
   run ocirun_bg "$@"
   output=$(cat "$TEST_TMP/bg.out")
 }
+
+# The console-socket and notify helpers are Python: the cgroup v2 VM has no
+# python3, so those tests run natively only.
+require_python() {
+  command -v python3 >/dev/null || skip "needs python3 for the test helper (runs natively)"
+}

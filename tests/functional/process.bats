@@ -135,6 +135,7 @@ C
 @test "NOTIFY_SOCKET: the host hears READY=1 only from the running container" {
   build_notifier
   chmod 755 "$TEST_TMP"
+  require_python
   python3 "$SRCDIR/tests/helpers/notify-listen.py" "$TEST_TMP/host.sock" "$TEST_TMP/got" &
   listener=$!
   wait_for_file "$TEST_TMP/got.ready" || true
@@ -150,6 +151,7 @@ C
 
 @test "NOTIFY_SOCKET: start returns when the container exits without READY=1" {
   chmod 755 "$TEST_TMP"
+  require_python
   python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])' "$TEST_TMP/host.sock"
   set_args true
   NOTIFY_SOCKET="$TEST_TMP/host.sock" ocirun_bg create --bundle "$BUNDLE" "$ID"

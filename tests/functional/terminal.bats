@@ -6,6 +6,7 @@ load environment
 
 # start the receiver; sets RECEIVER (pid)
 start_receiver() {
+  require_python
   python3 "$SRCDIR/tests/helpers/console-socket.py" "$TEST_TMP/console.sock" "$TEST_TMP/tty.out" "$@" &
   RECEIVER=$!
   local i
