@@ -41,6 +41,8 @@ use_userns() {
 # range of 65536 when SUBID_START is given, none otherwise (idempotent).
 ensure_user() {
   local name=$1 start=${2:-} f
+  command -v useradd >/dev/null && command -v newuidmap >/dev/null \
+    || skip "needs useradd and newuidmap (the rootless tests run natively)"
   id "$name" >/dev/null 2>&1 || useradd -M -N -d /nonexistent -s /bin/sh "$name" >/dev/null 2>&1 \
     || id "$name" >/dev/null 2>&1
   for f in /etc/subuid /etc/subgid; do
@@ -97,4 +99,19 @@ rootless_teardown() {
   local user=$1 id
   [ -d "${RL_ROOT:-/nonexistent}" ] || return 0
   for id in $(ls "$RL_ROOT"); do rl "$user" delete --force "$id" >/dev/null 2>&1 || true; done
+}
+
+# kernel_at_least MAJOR MINOR
+kernel_at_least() {
+  local v maj min
+  v=$(uname -r)
+  maj=${v%%.*}
+  v=${v#*.}
+  min=${v%%[!0-9]*}
+  [ "$maj" -gt "$1" ] || { [ "$maj" -eq "$1" ] && [ "$min" -ge "$2" ]; }
+}
+
+# The tests' files live on tmpfs in the VM, whose idmapped mounts need 6.3.
+require_idmap_tmpfs() {
+  kernel_at_least 6 3 || skip "idmapped mounts of tmpfs need Linux >= 6.3 (this kernel: $(uname -r)); run natively"
 }
