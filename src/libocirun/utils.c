@@ -218,7 +218,8 @@ write_file_atomic_at (int dirfd, const char *name, const char *data, size_t len,
   cleanup_close int fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     return ocirun_error_set (err, errno, "create `%s`", tmp);
-  if (write_all (fd, data, len) < 0 || fsync (fd) < 0)
+  /* rename makes it atomic; state lives in a runtime directory, so no fsync */
+  if (write_all (fd, data, len) < 0)
     {
       ocirun_error_set (err, errno, "write `%s`", tmp);
       unlinkat (dirfd, tmp, 0);

@@ -69,7 +69,7 @@ int read_all_file_at (int dirfd, const char *path, char **out, size_t *len, stru
 /* Write a file (O_TRUNC) at dirfd; no error text when quiet and the file is missing.  */
 int write_file_at (int dirfd, const char *path, const char *data, size_t len, struct ocirun_error **err);
 int write_file (const char *path, const char *data, size_t len, struct ocirun_error **err);
-/* Write a file atomically: tmp + fsync + rename.  */
+/* Write a file atomically: tmp + rename (runtime state: no fsync).  */
 int write_file_atomic_at (int dirfd, const char *name, const char *data, size_t len, struct ocirun_error **err);
 
 int mkdir_p (const char *path, mode_t mode, struct ocirun_error **err);
