@@ -35,30 +35,35 @@ ocirun_selinux_enabled (void)
 #endif
 }
 
+/* Is the LSM active in the kernel, whether or not this build can drive it?
+   Inside a container (exec) there may be no securityfs, and no sysfs: the
+   module parameter, else the process's own AppArmor attribute, tells.  */
+static bool
+apparmor_active_in_kernel (void)
+{
+  cleanup_free char *v = NULL;
+  if (read_all_file ("/sys/module/apparmor/parameters/enabled", &v, NULL, NULL) == 0)
+    return v[0] == 'Y';
+  /* the attribute reads only when AppArmor is the active LSM */
+  return read_all_file ("/proc/thread-self/attr/apparmor/current", &v, NULL, NULL) == 0 && v[0] != '\0';
+}
+
 bool
 ocirun_apparmor_enabled (void)
 {
 #ifdef HAVE_APPARMOR
   static int enabled = -1;
   if (enabled < 0)
-    enabled = aa_is_enabled () > 0;
+    {
+      /* aa_is_enabled also wants securityfs mounted, which a container's
+         mount namespace (exec) usually lacks: the kernel is what counts.  */
+      enabled = aa_is_enabled () > 0 || apparmor_active_in_kernel ();
+    }
   return enabled;
 #else
   return false;
 #endif
 }
-
-/* Is the LSM active in the kernel, whether or not this build can drive it?  */
-#ifndef HAVE_APPARMOR
-static bool
-apparmor_active_in_kernel (void)
-{
-  cleanup_free char *v = NULL;
-  if (read_all_file ("/sys/module/apparmor/parameters/enabled", &v, NULL, NULL) < 0)
-    return false;
-  return v[0] == 'Y';
-}
-#endif
 
 #ifndef HAVE_SELINUX
 static bool

@@ -278,8 +278,10 @@ mount_fs (struct ocirun_mount_ctx *m, const struct oci_mount *mnt, const struct 
   const char *type = mnt->type;
   const char *src = mnt->source;
   unsigned long flags = o->flags & ~MS_REMOUNT;
-  bool labelled = strcmp (type, "tmpfs") == 0 || strcmp (type, "mqueue") == 0
-                  || strcmp (type, "devpts") == 0;
+  /* not mqueue: its superblock exists with the IPC namespace, so SELinux
+     refuses a context= that differs ("same superblock, different security
+     settings") */
+  bool labelled = strcmp (type, "tmpfs") == 0 || strcmp (type, "devpts") == 0;
   cleanup_free char *data = with_label (o->data, labelled ? m->mount_label : NULL);
   int e;
 

@@ -16,7 +16,7 @@ apparmor_enabled() {
 }
 
 skip_unless_apparmor() {
-  apparmor_enabled || skip "AppArmor is not enabled (/sys/module/apparmor/parameters/enabled); runs in the VM lane"
+  apparmor_enabled || skip "AppArmor is not enabled (/sys/module/apparmor/parameters/enabled); runs in the plain VM lane (tests/vm/run-lsm-in-vm.sh)"
   command -v apparmor_parser >/dev/null || skip "apparmor_parser not found (Debian package apparmor)"
 }
 
@@ -43,7 +43,7 @@ selinux_enabled() {
 }
 
 skip_unless_selinux() {
-  selinux_enabled || skip "SELinux is not enabled; runs in the Debian VM with --selinux"
+  selinux_enabled || skip "SELinux is not enabled; runs in the Debian VM with --selinux (tests/vm/run-lsm-in-vm.sh)"
   # the container types come from the policy module the VM image adds
   command -v selinuxenabled >/dev/null && ! selinuxenabled && skip "selinuxenabled says SELinux is off"
   [ -d /sys/fs/selinux/class ] || skip "no selinuxfs"
@@ -154,9 +154,14 @@ teardown() {
   skip_unless_selinux
   set_config ".linux.mountLabel = \"$SE_MOUNT_LABEL\""
   set_config '.mounts += [{"destination": "/mnt/t", "type": "tmpfs", "source": "tmpfs"}]'
-  run_container grep ' /mnt/t ' /proc/self/mountinfo
+  run_container grep -E ' /(mnt/t|dev/shm|dev/mqueue) ' /proc/self/mountinfo
+  echo "$output"
   [ "$status" -eq 0 ]
-  [[ "$output" == *"context=\"$SE_MOUNT_LABEL\""* || "$output" == *"context=$SE_MOUNT_LABEL"* ]]
+  [[ "$(grep ' /mnt/t ' <<<"$output")" == *"context=\"$SE_MOUNT_LABEL\""* ]]
+  # the default mounts too: /dev/shm is labelled, /dev/mqueue (whose superblock
+  # comes with the IPC namespace) is mounted without a context
+  [[ "$(grep ' /dev/shm ' <<<"$output")" == *"context=\"$SE_MOUNT_LABEL\""* ]]
+  [[ "$(grep ' /dev/mqueue ' <<<"$output")" != *"context="* ]]
 }
 
 @test "an invalid selinuxLabel is an error naming it" {

@@ -51,10 +51,13 @@ skip_unless_dmesg() {
   fi
 }
 
+# the agent is built by `make check` (or `make tests/helpers/seccomp-agent`)
+# in the build directory
 agent_bin() {
-  local a="$SRCDIR/tests/helpers/seccomp-agent"
+  local top=${OCIRUN_BUILDDIR:-$SRCDIR}
+  local a="$top/tests/helpers/seccomp-agent"
   if [ ! -x "$a" ]; then
-    make -C "$SRCDIR" tests/helpers/seccomp-agent >/dev/null 2>&1 || skip "cannot build tests/helpers/seccomp-agent"
+    make -C "$top" tests/helpers/seccomp-agent >/dev/null 2>&1 || return 1
   fi
   echo "$a"
 }
@@ -63,7 +66,7 @@ agent_bin() {
 # document in $TEST_TMP/agent.json
 start_agent() {
   local a i
-  a=$(agent_bin)
+  a=$(agent_bin) || skip "cannot build tests/helpers/seccomp-agent (make tests/helpers/seccomp-agent)"
   "$a" "$TEST_TMP/agent.sock" "$TEST_TMP/agent.json" </dev/null >"$TEST_TMP/agent.log" 2>&1 &
   AGENT_PID=$!
   for i in $(seq 100); do [ -S "$TEST_TMP/agent.sock" ] && return 0; sleep 0.05; done

@@ -17,6 +17,14 @@ cp -a /usr/lib/bats-core "$files/usr/lib/"
 cp -a /usr/libexec/bats-core "$files/usr/libexec/"
 cp /usr/bin/bats "$files/usr/bin/"
 cp -a "$top/tests" "$top/contrib" "$files/ocirun/"
+# the VM has no compiler: static test helpers and the seccomp agent from here
+mkdir -p "$files/ocirun-helpers"
+for h in "$top"/tests/helpers/*.c; do
+  grep -q 'static helper' "$h" || continue
+  gcc -static -pthread -O2 -o "$files/ocirun-helpers/$(basename "$h" .c)" "$h"
+done
+make -C "$top" tests/helpers/seccomp-agent >/dev/null
+cp "$top/tests/helpers/seccomp-agent" "$files/ocirun/tests/helpers/seccomp-agent"
 # the VM has no python3: build the rootfs cache here
 OCIRUN="$top/ocirun" "$top/contrib/busybox-bundle.sh" "$files/ocirun-cache" true >/dev/null
 
@@ -26,4 +34,5 @@ mkdir -p "$top/reports"
 "$vm" --files "$files" --out "$top/reports/vm-functional" --timeout "${OCIVM_TIMEOUT:-3000}" \
   --disk 64 --mem 3072 \
   --env OCIRUN=/usr/local/bin/ocirun --env OCIRUN_TEST_CACHE=/ocirun-cache \
+  --env OCIRUN_TEST_HELPERS=/ocirun-helpers --env OCIRUN_BUILDDIR=/ocirun \
   --cwd /ocirun -- bash -c 'bats --tap '"$(printf '%q ' "${args[@]}")"' | tee "$OCIVM_OUT/functional.tap"; exit ${PIPESTATUS[0]}'

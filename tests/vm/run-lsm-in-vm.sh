@@ -5,7 +5,8 @@
 #   2. the Debian VM with --selinux (../shared/vm/run-in-debian-vm.sh):
 #      SELinux permissive with the container types.
 # Prints "N passed, M failed" (skips counted apart) and exits non-zero on a failure.
-# Usage: tests/vm/run-lsm-in-vm.sh [plain|selinux]...   (default: both)
+# Usage: tests/vm/run-lsm-in-vm.sh [plain|selinux|seccomp]...   (default: plain selinux)
+#   seccomp: tests/functional/seccomp.bats in the plain VM (an extra lane).
 # Reports (TAP) land in reports/vm-lsm/.
 # Never run two VMs at once: the lanes run one after the other.
 set -uo pipefail
@@ -68,7 +69,7 @@ export PATH=/opt/bats/usr/bin:$PATH
 if ldd /usr/local/bin/ocirun 2>/dev/null | grep -q "not found"; then export LD_LIBRARY_PATH=/opt/ocirun/lib; fi
 echo "# lane $LANE: $(uname -r), lsm: $(cat /sys/kernel/security/lsm 2>/dev/null)"
 echo "# apparmor: $(cat /sys/module/apparmor/parameters/enabled 2>/dev/null || echo n/a), selinux: $(cat /sys/fs/selinux/enforce 2>/dev/null || echo n/a), bats: $(command -v bats)"
-bats --tap tests/functional/lsm.bats > "$OCIVM_OUT/lsm-$LANE.tap" 2>&1
+bats --tap "tests/functional/${BATS_FILE:-lsm}.bats" > "$OCIVM_OUT/lsm-$LANE.tap" 2>&1
 rc=$?
 cat "$OCIVM_OUT/lsm-$LANE.tap"
 exit $rc'
@@ -77,10 +78,11 @@ rc_all=0
 for lane in "${lanes[@]}"; do
   rm -f "$out/lsm-$lane.tap"
   case $lane in
-    plain)
+    plain|seccomp)
+      file=lsm; [ "$lane" = plain ] || file=seccomp
       "$vm" --files "$common" --files "$plain" --out "$out" --timeout "${OCIVM_TIMEOUT:-900}" --mem 2048 \
         --env OCIRUN=/usr/local/bin/ocirun --env OCIRUN_TEST_CACHE=/ocirun-cache \
-        --env OCIRUN_TEST_HELPERS=/ocirun-helpers --env LANE=plain \
+        --env OCIRUN_TEST_HELPERS=/ocirun-helpers --env LANE="$lane" --env BATS_FILE="$file" \
         --cwd /ocirun -- bash -c "$run_bats"
       rc=$? ;;
     selinux)
@@ -90,7 +92,7 @@ for lane in "${lanes[@]}"; do
         --env OCIRUN_TEST_HELPERS=/ocirun-helpers --env LANE=selinux \
         --cwd /ocirun -- bash -c "$run_bats"
       rc=$? ;;
-    *) die "unknown lane $lane (plain or selinux)" ;;
+    *) die "unknown lane $lane (plain, selinux or seccomp)" ;;
   esac
   echo "run-lsm-in-vm: lane $lane exited $rc"
   [ "$rc" -eq 0 ] || rc_all=1
