@@ -501,7 +501,9 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
         ns.joins[i].fd = -1;
       }
 
-  clone_flags = double_fork ? 0 : ns.new_flags;
+  /* The cgroup namespace is created by the init once it is in its final
+     cgroup (the systemd manager moves it there only after clone).  */
+  clone_flags = double_fork ? 0 : (ns.new_flags & ~CLONE_NEWCGROUP);
   pid = ocirun_clone (clone_flags, cg && cg->dirfd >= 0 ? cg->dirfd : -1, &into_cgroup, err);
   if (pid < 0)
     goto fail;

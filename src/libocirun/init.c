@@ -64,7 +64,7 @@ static int
 double_fork_setup (struct ocirun_init_args *a, struct ocirun_error **err)
 {
   struct ocirun_ns_plan *ns = a->ns;
-  int rest = ns->new_flags & ~CLONE_NEWUSER;
+  int rest = ns->new_flags & ~(CLONE_NEWUSER | CLONE_NEWCGROUP);
   pid_t child;
 
   if (ocirun_ns_join_all (ns, ~CLONE_NEWPID, err) < 0)
@@ -185,6 +185,9 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
   if (ocirun_idmap_recv_until (a->sync_fd, c, SYNC_CGROUP_DONE, &host_pid, &m.idmap_fds, err) < 0)
     return -1;
   *host_pid_out = host_pid;
+  /* now in the final cgroup: a new cgroup namespace is rooted there */
+  if ((a->ns->new_flags & CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
+    return ocirun_error_set (err, errno, "create the cgroup namespace");
 
   /* a new network namespace gets its loopback up (engines expect it) */
   if ((a->ns->new_flags & CLONE_NEWNET) && ocirun_netns_loopback_up (err) < 0)

@@ -169,11 +169,17 @@ podman_suite_setup() {
     # ocirun needs cgroup v2 for a cgroupsPath: root podman runs without cgroups here
     cgroups=disabled
   fi
+  # podman's default ulimits, capped at the caller's hard limits: the runtime
+  # may not raise them (no CAP_SYS_RESOURCE; a systemd user session caps nproc)
+  local hn hp
+  hn=$(ulimit -Hn); hp=$(ulimit -Hu)
+  [ "$hn" = unlimited ] || [ "$hn" -gt 20000 ] && hn=20000
+  [ "$hp" = unlimited ] || [ "$hp" -gt 32768 ] && hp=32768
   cat > "$PM_TMP/containers.conf" <<EOF
 [containers]
 netns = "none"
 log_driver = "k8s-file"
-default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+default_ulimits = ["nofile=$hn:$hn", "nproc=$hp:$hp"]
 cgroups = "$cgroups"
 [engine]
 runtime = "ocirun"
