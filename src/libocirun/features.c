@@ -158,7 +158,8 @@ ocirun_features_json (char **json, struct ocirun_error **err)
 #else
 #define FEATURE_SYSTEMD ""
 #endif
-#ifdef HAVE_CRIU
+/* +CRIU only once checkpoint/restore exist: engines read this line.  */
+#if defined(HAVE_CRIU) && defined(OCIRUN_HAVE_CHECKPOINT)
 #define FEATURE_CRIU " +CRIU"
 #else
 #define FEATURE_CRIU ""
