@@ -372,9 +372,9 @@ now_ms (void)
   return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Signal every pid listed in DIRFD's cgroup.procs and its children's.  */
+/* Every pid listed in DIRFD's cgroup.procs and its children's.  */
 static void
-signal_tree (int dirfd, int sig)
+collect_pids (int dirfd, pid_t **pids, size_t *n)
 {
   cleanup_free char *procs = NULL;
   if (cg_read (dirfd, "cgroup.procs", &procs) == 0)
@@ -384,8 +384,8 @@ signal_tree (int dirfd, int sig)
         long pid = strtol (p, &end, 10);
         if (end == p)
           break;
-        if (pid > 0)
-          kill ((pid_t) pid, sig);
+        *pids = xrealloc (*pids, (*n + 1) * sizeof (pid_t));
+        (*pids)[(*n)++] = (pid_t) pid;
         p = end;
         while (*p == '\n')
           p++;
@@ -405,8 +405,20 @@ signal_tree (int dirfd, int sig)
       {
         cleanup_close int sub = openat (dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (sub >= 0)
-          signal_tree (sub, sig);
+          collect_pids (sub, pids, n);
       }
+}
+
+/* Signal every pid of DIRFD's subtree.  */
+static void
+signal_tree (int dirfd, int sig)
+{
+  cleanup_free pid_t *pids = NULL;
+  size_t n = 0;
+  collect_pids (dirfd, &pids, &n);
+  for (size_t i = 0; i < n; i++)
+    if (pids[i] > 0)
+      kill (pids[i], sig);
 }
 
 /* rmdir every child cgroup, then the directory itself.  */
@@ -558,42 +570,6 @@ ocirun_cgroup_kill_all (struct ocirun_cgroup *cg, int sig, struct ocirun_error *
   if (frozen && ocirun_cgroup_freeze (cg, false, err) < 0)
     return -1;
   return 0;
-}
-
-static void
-collect_pids (int dirfd, pid_t **pids, size_t *n)
-{
-  cleanup_free char *procs = NULL;
-  if (cg_read (dirfd, "cgroup.procs", &procs) == 0)
-    for (char *p = procs; *p;)
-      {
-        char *end;
-        long pid = strtol (p, &end, 10);
-        if (end == p)
-          break;
-        *pids = xrealloc (*pids, (*n + 1) * sizeof (pid_t));
-        (*pids)[(*n)++] = (pid_t) pid;
-        p = end;
-        while (*p == '\n')
-          p++;
-      }
-  int dfd = dup (dirfd);
-  if (dfd < 0)
-    return;
-  cleanup_dir DIR *d = fdopendir (dfd);
-  if (d == NULL)
-    {
-      close (dfd);
-      return;
-    }
-  struct dirent *de;
-  while ((de = readdir (d)))
-    if (de->d_type == DT_DIR && strcmp (de->d_name, ".") && strcmp (de->d_name, ".."))
-      {
-        cleanup_close int sub = openat (dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (sub >= 0)
-          collect_pids (sub, pids, n);
-      }
 }
 
 int
