@@ -929,9 +929,19 @@ ocirun_container_delete (struct ocirun_context *ctx, bool force, struct ocirun_e
   cleanup_free char *root = NULL;
   const char *status;
 
-  if (ocirun_validate_id (ctx->id, err) < 0 || ocirun_store_resolve_root (ctx->state_root, &root, err) < 0
-      || ocirun_store_open (root, ctx->id, true, &st, err) < 0)
+  if (ocirun_validate_id (ctx->id, err) < 0 || ocirun_store_resolve_root (ctx->state_root, &root, err) < 0)
     return -1;
+  if (ocirun_store_open (root, ctx->id, true, &st, err) < 0)
+    {
+      /* like runc and crun: --force on a missing container is success (engines
+         clean up after a failed create that already removed everything) */
+      if (force && (*err)->errnum == ENOENT)
+        {
+          ocirun_error_free (err);
+          return 0;
+        }
+      return -1;
+    }
   if (ocirun_store_read_state (st, &state, err) < 0)
     {
       /* an interrupted create: nothing runs, the directory can go */

@@ -285,3 +285,12 @@ load helpers
   [ "$status" -eq 0 ]
   wait_for_status "$ID" stopped
 }
+
+@test "delete --force of a missing container succeeds, plain delete says it does not exist" {
+  run_ocirun delete --force nosuchcontainer
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  run_ocirun delete nosuchcontainer
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"does not exist"* ]]
+}
