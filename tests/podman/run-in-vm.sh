@@ -37,7 +37,6 @@ dest=$files/opt/ocirun-tests
 mkdir -p "$dest/tests"
 install -m 0755 "$ocirun" "$dest/ocirun"
 cp -r "$here" "$dest/tests/podman"
-chmod -R a+rX "$files"
 # The VM image has no bats: bring the host's bats-core (Debian's layout, or /usr/share).
 if command -v bats >/dev/null; then
   mkdir -p "$files/usr/bin"
@@ -51,6 +50,9 @@ else
   echo "run-in-vm.sh: bats is not installed on the host (apt-get install bats)" >&2
   exit 2
 fi
+# Everything merged into the guest's / must stay readable for the rootless
+# user (a 0700 usr/ from a strict umask would lock it out of /usr).
+chmod -R a+rX "$files"
 
 # shellcheck disable=SC2016
 quoted=$(printf ' %q' "$@")
@@ -63,7 +65,21 @@ for lane in $lanes; do
   args=(--files "$files" --timeout "${OCIVM_TIMEOUT:-1800}" --env "LANE=$lane" --env OCIRUN=/opt/ocirun-tests/ocirun)
   [ -n "$out" ] && args+=(--out "$out")
   [ "$lane" = rootless ] && args+=(--as-user)
-  echo "### podman tests, $lane lane, in the Debian VM" >&2
-  "$vm" "${args[@]}" -- bash -c "$inner" || rc=1
+  # The guest's user manager sometimes aborts at boot (a systemd assertion in
+  # user@1001.service, before our command runs): boot again, up to 3 times.
+  for try in 1 2 3; do
+    echo "### podman tests, $lane lane, in the Debian VM (boot $try)" >&2
+    log=$(mktemp)
+    lrc=0
+    "$vm" "${args[@]}" -- bash -c "$inner" 2>&1 | tee "$log" || lrc=1
+    if grep -q 'user manager of tester: Failed to connect to bus' "$log"; then
+      rm -f "$log"
+      lrc=1
+      continue
+    fi
+    rm -f "$log"
+    break
+  done
+  [ "$lrc" -eq 0 ] || rc=1
 done
 exit $rc
