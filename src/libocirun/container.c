@@ -190,8 +190,6 @@ ocirun_clone (int flags, int cgroup_fd, bool *into_cgroup, struct ocirun_error *
     return ocirun_error_set (err, errno,
                              "create the container's namespaces: an unprivileged user needs a user "
                              "namespace (add {\"type\": \"user\"} and id mappings, see `ocirun spec --rootless`)");
-  if (errno == EINVAL && (flags & CLONE_NEWUSER) && (flags & CLONE_NEWPID) == 0)
-    return ocirun_error_set (err, errno, "create the container's namespaces");
   return ocirun_error_set (err, errno, "create the container's namespaces");
 }
 
@@ -268,8 +266,6 @@ validate_config (const struct oci_config *c, struct ocirun_error **err)
     return ocirun_error_set (err, 0, "root.path: required (the container's root filesystem)");
   if (c->process == NULL)
     return ocirun_error_set (err, 0, "process: required to create a container");
-  if (c->process->terminal_present && c->process->terminal && false)
-    return 0;
   if (ocirun_process_validate (c->process, err) < 0
       || ocirun_caps_validate (c->process->capabilities, err) < 0
       || ocirun_devices_validate (c->linux, err) < 0 || ocirun_sysctl_validate (c, err) < 0)
@@ -338,6 +334,7 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
   struct ocirun_cgroup_opts cgopts = { 0 };
   struct ocirun_init_args ia = { 0 };
   struct oci_config_linux_resources *aug_resources = NULL;
+  bool rootless = ocirun_is_rootless ();
   pid_t pid = -1;
   bool into_cgroup = false, terminal, new_userns, double_fork;
   struct oci_ocirun_state *state = NULL;
@@ -413,7 +410,7 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
   state->owner = owner_name ();
   state->annotations = dup_map (config->annotations);
   state->config_path = xstrdup (config_path);
-  state->rootless = ocirun_is_rootless ();
+  state->rootless = rootless;
   state->rootless_present = true;
   if (ctx->pid_file)
     state->pidfile = xstrdup (ctx->pid_file);
@@ -451,7 +448,7 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
   cgopts.manager = ctx->cgroup_manager_set ? ctx->cgroup_manager
                    : ctx->systemd_cgroup   ? OCIRUN_CGROUP_MANAGER_SYSTEMD
                                            : OCIRUN_CGROUP_MANAGER_CGROUPFS;
-  cgopts.rootless = ocirun_is_rootless ();
+  cgopts.rootless = rootless;
   cgopts.annotations = config->annotations;
   if (cgopts.manager == OCIRUN_CGROUP_MANAGER_DISABLED && resources_requested (cgopts.resources))
     ocirun_warning ("linux.resources are not enforced: the cgroup manager is disabled");

@@ -125,7 +125,6 @@ wait_for_start (struct ocirun_init_args *a, struct ocirun_error **err)
 static int
 close_extra_fds (struct ocirun_init_args *a)
 {
-  int keep[2] = { a->fifo_fd, a->sync_fd };
   int low = 3 + a->preserve_fds;
   /* everything above the preserved fds is closed at execve (CLOEXEC), except
      the fifo and sync socket, which we close ourselves */
@@ -133,7 +132,6 @@ close_extra_fds (struct ocirun_init_args *a)
   if (syscall (SYS_close_range, low, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */) == 0)
     return 0;
 #endif
-  (void) keep;
   for (int fd = low; fd < 1024; fd++)
     if (fd != a->fifo_fd && fd != a->sync_fd)
       fcntl (fd, F_SETFD, FD_CLOEXEC);

@@ -103,6 +103,16 @@ cleanup_storep (struct ocirun_store **st)
   ocirun_store_free (*st);
 }
 
+/* "does not exist", with ENOENT as its errno (ERR may be NULL).  */
+static int
+not_found (struct ocirun_error **err, const char *id)
+{
+  ocirun_error_set (err, 0, "container `%s` does not exist", id);
+  if (err && *err)
+    (*err)->errnum = ENOENT;
+  return -1;
+}
+
 static struct ocirun_store *
 store_new (const char *root, const char *id)
 {
@@ -156,19 +166,14 @@ ocirun_store_open (const char *root, const char *id, bool exclusive, struct ocir
   if (st->rootfd < 0)
     {
       if (errno == ENOENT)
-        return ocirun_error_set (err, ENOENT, "container `%s` does not exist", id);
+        return not_found (err, id);
       return ocirun_error_set (err, errno, "open state root `%s`", root);
     }
   st->dirfd = openat (st->rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (st->dirfd < 0)
     {
       if (errno == ENOENT)
-        {
-          errno = ENOENT;
-          ocirun_error_set (err, 0, "container `%s` does not exist", id);
-          (*err)->errnum = ENOENT;
-          return -1;
-        }
+        return not_found (err, id);
       return ocirun_error_set (err, errno, "open state directory `%s/%s`", root, id);
     }
   if (flock (st->dirfd, exclusive ? LOCK_EX : LOCK_SH) < 0)
@@ -178,11 +183,7 @@ ocirun_store_open (const char *root, const char *id, bool exclusive, struct ocir
     struct stat a, b;
     if (fstatat (st->rootfd, id, &a, AT_SYMLINK_NOFOLLOW) < 0 || fstat (st->dirfd, &b) < 0
         || a.st_ino != b.st_ino)
-      {
-        ocirun_error_set (err, 0, "container `%s` does not exist", id);
-        (*err)->errnum = ENOENT;
-        return -1;
-      }
+      return not_found (err, id);
   }
   *out = steal_pointer (&st);
   return 0;

@@ -434,11 +434,9 @@ split_parent (const char *path, const char **name)
   slash = strrchr (copy, '/');
   if (slash == NULL)
     {
-      *name = path + (size_t) 0;
       free (copy);
-      copy = xstrdup ("/");
       *name = path;
-      return copy;
+      return xstrdup ("/");
     }
   *slash = '\0';
   *name = path + (slash - copy) + 1;
@@ -640,34 +638,6 @@ status_to_exit_code (int status)
   if (WIFSIGNALED (status))
     return 128 + WTERMSIG (status);
   return 255;
-}
-
-int
-close_fds_from (int lowfd, const int *keep, size_t n_keep)
-{
-  DIR *d = opendir ("/proc/self/fd");
-  struct dirent *de;
-  if (d == NULL)
-    {
-      /* close_range is the fast path, but it cannot skip KEEP entries.  */
-      return -1;
-    }
-  int self = dirfd (d);
-  while ((de = readdir (d)))
-    {
-      char *end;
-      long fd = strtol (de->d_name, &end, 10);
-      bool skip = false;
-      if (*end || fd < lowfd || fd == self)
-        continue;
-      for (size_t i = 0; i < n_keep; i++)
-        if (keep[i] == fd)
-          skip = true;
-      if (! skip)
-        close ((int) fd);
-    }
-  closedir (d);
-  return 0;
 }
 
 uint64_t

@@ -97,7 +97,6 @@ const char *signal_name (int sig);
 /* Like waitpid, restarting on EINTR.  Returns the exit status in shell form.  */
 int wait_for_pid (pid_t pid, int *status_out);
 int status_to_exit_code (int status);
-int close_fds_from (int lowfd, const int *keep, size_t n_keep);
 uint64_t proc_start_time (pid_t pid);
 bool running_in_user_namespace (void);
 /* Is the caller unprivileged (euid != 0, or root of a non-initial user namespace)?  */
