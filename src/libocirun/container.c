@@ -208,8 +208,8 @@ struct create_result
   struct oci_ocirun_state *state;
 };
 
-static char *
-state_json_for_hooks (const struct oci_ocirun_state *s, const char *status)
+char *
+ocirun_state_json_for_hooks (const struct oci_ocirun_state *s, const char *status)
 {
   struct oci_state st = { 0 };
   char *msg = NULL, *json;
@@ -573,7 +573,7 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
         case SYNC_CREATE_RUNTIME:
           {
             /* the runtime environment exists: hooks see the container as created */
-            cleanup_free char *sj = state_json_for_hooks (state, "created");
+            cleanup_free char *sj = ocirun_state_json_for_hooks (state, "created");
             if (config->hooks
                 && (ocirun_hooks_run (config->hooks->prestart, config->hooks->prestart_len, "prestart",
                                       sj, false, err) < 0
@@ -605,7 +605,7 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
           break;
         case SYNC_SECCOMP_NOTIFY_FD:
           {
-            cleanup_free char *sj = state_json_for_hooks (state, "creating");
+            cleanup_free char *sj = ocirun_state_json_for_hooks (state, "creating");
             int r = ocirun_seccomp_send_to_listener (linux->seccomp, passfd, sj, pid, err);
             close (passfd);
             if (r < 0 || ocirun_sync_send (sync[0], SYNC_SECCOMP_NOTIFY_DONE, 0, NULL, -1, err) < 0)
@@ -839,7 +839,7 @@ start_locked (struct ocirun_store *st, struct oci_ocirun_state *state, const cha
   if (state->config_path && ocirun_load_config (state->config_path, &config, NULL) == 0 && config->hooks
       && config->hooks->poststart_len)
     {
-      cleanup_free char *sj = state_json_for_hooks (state, "running");
+      cleanup_free char *sj = ocirun_state_json_for_hooks (state, "running");
       ocirun_hooks_run (config->hooks->poststart, config->hooks->poststart_len, "poststart", sj, true,
                         NULL);
     }
@@ -912,7 +912,7 @@ delete_locked (struct ocirun_store *st, struct oci_ocirun_state *state, const ch
       && ocirun_load_config (state->config_path, &config, NULL) == 0 && config->hooks
       && config->hooks->poststop_len)
     {
-      cleanup_free char *sj = state_json_for_hooks (state, "stopped");
+      cleanup_free char *sj = ocirun_state_json_for_hooks (state, "stopped");
       ocirun_hooks_run (config->hooks->poststop, config->hooks->poststop_len, "poststop", sj, true, NULL);
     }
   return ocirun_store_remove (st, err);

@@ -16,6 +16,9 @@ int ocirun_container_cgroup (const struct oci_ocirun_state *state, struct ocirun
                              struct ocirun_error **err);
 /* Send SIG to the init (pidfd, checked against its start time).  */
 int ocirun_signal_init (const struct oci_ocirun_state *state, int sig, struct ocirun_error **err);
+/* The runtime-spec state document of the container, with STATUS (for hooks
+   and the seccomp agent); never NULL.  */
+char *ocirun_state_json_for_hooks (const struct oci_ocirun_state *s, const char *status);
 void cleanup_oci_configp (struct oci_config **c);
 #define cleanup_oci_config __attribute__ ((cleanup (cleanup_oci_configp)))
 int ocirun_write_pid_file (const char *path, pid_t pid, struct ocirun_error **err);

@@ -218,7 +218,17 @@ exec_child_setup (struct exec_child *c, char **path, struct ocirun_error **err)
   if (sc && nnp && ocirun_seccomp_load (sc, &notify_fd, err) < 0)
     return -1;
   if (notify_fd >= 0)
-    close (notify_fd); /* the container's agent already serves it */
+    {
+      /* A filter of its own, so a listener of its own: the parent hands it to
+         the agent at listenerPath, as for the init.  */
+      struct ocirun_sync_msg m;
+      int r = ocirun_sync_send (c->sync_fd, SYNC_SECCOMP_NOTIFY_FD, 0, NULL, notify_fd, err);
+      close (notify_fd);
+      if (r < 0 || ocirun_sync_recv (c->sync_fd, &m, NULL, err) < 0)
+        return -1;
+      if (m.type != SYNC_SECCOMP_NOTIFY_DONE)
+        return ocirun_error_set (err, EPROTO, "unexpected message %d from the runtime", m.type);
+    }
   if (p->user && p->user->umask_present)
     umask (p->user->umask);
   return 0;
@@ -374,6 +384,23 @@ ocirun_container_exec (struct ocirun_context *ctx, const struct ocirun_exec_opts
             pty = passfd;
           continue;
         }
+      if (m.type == SYNC_SECCOMP_NOTIFY_FD)
+        {
+          cleanup_free char *sj = ocirun_state_json_for_hooks (state, status);
+          const struct oci_config_linux_seccomp *sc = config->linux ? config->linux->seccomp : NULL;
+          int r = ocirun_seccomp_send_to_listener (sc, passfd, sj, pid, err);
+          if (passfd >= 0)
+            close (passfd);
+          if (r < 0 || ocirun_sync_send (sync[0], SYNC_SECCOMP_NOTIFY_DONE, 0, NULL, -1, err) < 0)
+            {
+              kill (pid, SIGKILL);
+              wait_for_pid (pid, NULL);
+              goto out_fds;
+            }
+          continue;
+        }
+      if (passfd >= 0)
+        close (passfd);
       if (m.type == SYNC_READY)
         break;
     }

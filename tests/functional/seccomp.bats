@@ -62,12 +62,14 @@ agent_bin() {
   echo "$a"
 }
 
-# start_agent: the notification agent on $TEST_TMP/agent.sock, its state
-# document in $TEST_TMP/agent.json
+# start_agent [JSON]: the notification agent on $TEST_TMP/agent.sock, its
+# state document in JSON (default $TEST_TMP/agent.json).  It serves one
+# connection, then frees the socket path for the next agent.
 start_agent() {
   local a i
   a=$(agent_bin) || skip "cannot build tests/helpers/seccomp-agent (make tests/helpers/seccomp-agent)"
-  "$a" "$TEST_TMP/agent.sock" "$TEST_TMP/agent.json" </dev/null >"$TEST_TMP/agent.log" 2>&1 &
+  "$a" "$TEST_TMP/agent.sock" "${1:-$TEST_TMP/agent.json}" </dev/null >>"$TEST_TMP/agent.log" 2>&1 &
+  AGENT_PIDS="${AGENT_PIDS:-} $!"
   AGENT_PID=$!
   for i in $(seq 100); do [ -S "$TEST_TMP/agent.sock" ] && return 0; sleep 0.05; done
   echo "the agent did not listen: $(cat "$TEST_TMP/agent.log")" >&2
@@ -75,7 +77,8 @@ start_agent() {
 }
 
 teardown() {
-  if [ -n "${AGENT_PID:-}" ]; then kill "$AGENT_PID" 2>/dev/null || true; wait "$AGENT_PID" 2>/dev/null || true; fi
+  local p
+  for p in ${AGENT_PIDS:-}; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
   teardown_common
 }
 
@@ -241,6 +244,38 @@ teardown() {
   [[ "$output" == *mkdir-returned-0* ]]
   [ ! -e "$BUNDLE/rootfs/notified" ]
   [ "$(jq -r .state.id "$TEST_TMP/agent.json")" = "$ID" ]
+}
+
+@test "SCMP_ACT_NOTIFY: an exec'd process's listener goes to the agent too" {
+  start_agent
+  seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$TEST_TMP/agent.sock\",
+            \"listenerMetadata\": \"meta-$ID\",
+            \"syscalls\": [{\"names\": $MKDIRS, \"action\": \"SCMP_ACT_NOTIFY\"}]}"
+  set_args sleep 1000
+  ocirun_bg run --detach --bundle "$BUNDLE" "$ID"
+  wait_for_status "$ID" running
+  # the init's agent took its connection and freed the path: a second agent
+  # serves the exec'd process
+  for i in $(seq 100); do [ -S "$TEST_TMP/agent.sock" ] || break; sleep 0.05; done
+  [ ! -S "$TEST_TMP/agent.sock" ]
+  start_agent "$TEST_TMP/agent-exec.json"
+  run ocirun exec --pid-file "$TEST_TMP/exec.pid" "$ID" sh -c 'mkdir /from-exec && echo exec-mkdir-0'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *exec-mkdir-0* ]]
+  [ ! -e "$BUNDLE/rootfs/from-exec" ]
+  json=$TEST_TMP/agent-exec.json
+  [ -s "$json" ]
+  [ "$(jq -r .pid "$json")" = "$(cat "$TEST_TMP/exec.pid")" ]
+  [ "$(jq -r .pid "$json")" != "$(container_pid "$ID")" ]
+  [ "$(jq -r .state.id "$json")" = "$ID" ]
+  [ "$(jq -r .state.status "$json")" = running ]
+  [ "$(jq -r .metadata "$json")" = "meta-$ID" ]
+  [ "$(jq -r '.fds | join(",")' "$json")" = seccompFd ]
+  # with no agent left the exec fails clearly, and runs nothing
+  run ocirun exec "$ID" sh -c 'echo ran'
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"is the agent running?"* ]]
+  [[ "$output" != *ran* ]]
 }
 
 @test "a notify agent that is not there is a clear error, without a hang" {

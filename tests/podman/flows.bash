@@ -20,8 +20,9 @@ flow_exec_errors() {
   run_pm run --name noexec "$IMG" /etc/passwd
   echo "$output"
   [ "$status" -eq 126 ]
-  oci_log "$(pm inspect --format '{{.Id}}' noexec)" > "$BATS_TEST_TMPDIR/log"
+  oci_log noexec > "$BATS_TEST_TMPDIR/log"
   cat "$BATS_TEST_TMPDIR/log"
+  [ -s "$BATS_TEST_TMPDIR/log" ]
   jq -e '.level == "error" and (.msg | test("permission denied")) and (.time | length > 0)' "$BATS_TEST_TMPDIR/log"
   [ "$(wc -l < "$BATS_TEST_TMPDIR/log")" -eq 1 ]
   run_pm -127 run --rm "$IMG" /nonexistent

@@ -246,12 +246,15 @@ pm_scratch() {
   echo "$d"
 }
 
-# The ocirun log of a container: oci_log ID
+# The ocirun log of a container: oci_log ID.  It is the --log podman passes:
+# userdata/oci-log beside conmon's pid file, under podman's runroot (which
+# rootless podman may move to $XDG_RUNTIME_DIR/containers, whatever
+# storage.conf says).
 oci_log() {
-  local f
-  for f in "$PM_TMP"/run/overlay-containers/"$1"*/userdata/oci-log "$PM_TMP"/xdg/containers/overlay-containers/"$1"*/userdata/oci-log; do
-    if [ -e "$f" ]; then cat "$f"; fi
-  done
+  local pidfile
+  pidfile=$(pm inspect --format '{{.ConmonPidFile}}' "$1") || return 1
+  [ -n "$pidfile" ] || return 1
+  if [ -e "${pidfile%/*}/oci-log" ]; then cat "${pidfile%/*}/oci-log"; fi
   return 0
 }
 

@@ -31,43 +31,43 @@ done
 [ -x "$ocirun" ] || { echo "run-in-vm.sh: no ocirun at $ocirun (run make)" >&2; exit 2; }
 [ -x "$vm" ] || { echo "run-in-vm.sh: no VM script at $vm" >&2; exit 2; }
 
+# shellcheck source=../vm/payload.sh
+. "$top/tests/vm/payload.sh"
 files=$(mktemp -d)
 trap 'rm -rf "$files"' EXIT
-dest=$files/opt/ocirun-tests
-mkdir -p "$dest/tests"
-install -m 0755 "$ocirun" "$dest/ocirun"
-cp -r "$here" "$dest/tests/podman"
-# The VM image has no bats: bring the host's bats-core (Debian's layout, or /usr/share).
-if command -v bats >/dev/null; then
-  mkdir -p "$files/usr/bin"
-  cp "$(command -v bats)" "$files/usr/bin/bats"
-  for d in /usr/lib/bats-core /usr/share/bats-core /usr/libexec/bats-core; do
-    [ -d "$d" ] || continue
-    mkdir -p "$files$(dirname "$d")"
-    cp -r "$d" "$files$d"
-  done
-else
-  echo "run-in-vm.sh: bats is not installed on the host (apt-get install bats)" >&2
-  exit 2
-fi
-# Everything merged into the guest's / must stay readable for the rootless
-# user (a 0700 usr/ from a strict umask would lock it out of /usr).
+umask 022
+mkdir -p "$files/tests" "$files/bats"
+strip -o "$files/ocirun" "$ocirun" 2>/dev/null || cp "$ocirun" "$files/ocirun"
+chmod 0755 "$files/ocirun"
+cp -r "$here" "$files/tests/podman"
+# The VM image has no bats: bring the host's bats-core, relocated (its
+# launcher finds libexec/ and lib/ next to bin/).
+command -v bats >/dev/null || { echo "run-in-vm.sh: bats is not installed on the host (apt-get install bats)" >&2; exit 2; }
+launcher=$(readlink -f "$(command -v bats)")
+broot=${launcher%/*/*}
+mkdir -p "$files/bats/bin"
+cp "$launcher" "$files/bats/bin/bats"
+for d in lib/bats-core libexec/bats-core; do
+  [ -d "$broot/$d" ] && { mkdir -p "$files/bats/$(dirname "$d")"; cp -r "$broot/$d" "$files/bats/$d"; }
+done
 chmod -R a+rX "$files"
+payload_env "$files"
 
 # shellcheck disable=SC2016
 quoted=$(printf ' %q' "$@")
-inner='set -o pipefail; cd /opt/ocirun-tests; mkdir -p "$OCIVM_OUT"; start=$(date +%s);
-bats --timing'"$quoted"' tests/podman/$LANE.bats 2>&1 | tee "$OCIVM_OUT/podman-$LANE.tap"; rc=$?;
+inner=$PAYLOAD_UNPACK'set -o pipefail; cd "$OCIRUN_VM_DIR"; export OCIRUN=$OCIRUN_VM_DIR/ocirun PATH=$OCIRUN_VM_DIR/bats/bin:$PATH
+mkdir -p "$OCIVM_OUT"; start=$(date +%s)
+bats --timing'"$quoted"' tests/podman/$LANE.bats 2>&1 | tee "$OCIVM_OUT/podman-$LANE.tap"; rc=$?
 echo "# $LANE lane: $(( $(date +%s) - start )) s, exit $rc"; exit $rc'
 
 rc=0
 for lane in $lanes; do
-  args=(--files "$files" --timeout "${OCIVM_TIMEOUT:-1800}" --env "LANE=$lane" --env OCIRUN=/opt/ocirun-tests/ocirun)
+  args=("${PAYLOAD_ENV[@]}" --timeout "${OCIVM_TIMEOUT:-1800}" --env "LANE=$lane")
   [ -n "$out" ] && args+=(--out "$out")
   [ "$lane" = rootless ] && args+=(--as-user)
-  # The guest's user manager sometimes aborts at boot (a systemd assertion in
-  # user@1001.service, before our command runs): boot again, up to 3 times.
-  for try in 1 2 3; do
+  # Files come as an environment payload (tests/vm/payload.sh says why); a
+  # user manager that still failed to boot, before our command, gets one more boot.
+  for try in 1 2; do
     echo "### podman tests, $lane lane, in the Debian VM (boot $try)" >&2
     log=$(mktemp)
     lrc=0

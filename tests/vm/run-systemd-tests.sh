@@ -20,26 +20,28 @@ cflags=(-std=gnu11 -O1 -g -Wall -Wno-unused-parameter -D_GNU_SOURCE -DHAVE_SYSTE
         -I"$src/src/libocirun" -I"$inc")
 files=$work/files
 umask 022
-mkdir -p "$files/usr/local/bin" "$files/tests"
-${CC:-gcc} "${cflags[@]}" -o "$files/usr/local/bin/systemd-driver" \
+mkdir -p "$files"
+${CC:-gcc} "${cflags[@]}" -o "$files/systemd-driver" \
     "$src/tests/vm/systemd-driver.c" \
     "$src"/src/libocirun/cgroup/{cgroup,cgroupfs,resources,ebpf,systemd}.c \
     "$src/src/libocirun/error.c" "${OCIRUN_UTILS_C:-$src/src/libocirun/utils.c}" \
     $(pkg-config --libs libsystemd yajl 2>/dev/null || echo -lsystemd -lyajl)
-chmod 755 "$files/usr/local/bin/systemd-driver"
-cp "$src/tests/vm/systemd.sh" "$files/tests/systemd.sh"
-
-chmod 755 "$files" "$files/usr" "$files/usr/local" "$files/usr/local/bin" "$files/tests"
+cp "$src/tests/vm/systemd.sh" "$files/systemd.sh"
+chmod -R a+rX "$files"
+# shellcheck source=payload.sh
+. "$src/tests/vm/payload.sh"
+payload_env "$files"
+# shellcheck disable=SC2016
+inner=$PAYLOAD_UNPACK'exec bash "$OCIRUN_VM_DIR/systemd.sh" "$0"'
 rc=0
 echo "### root (system bus)"
-"$vm" --files "$files" --timeout 300 -- bash /tests/systemd.sh root || rc=1
+"$vm" "${PAYLOAD_ENV[@]}" --timeout 300 -- bash -c "$inner" root || rc=1
 echo "### rootless (user bus, --as-user)"
-# the guest's user manager sometimes aborts at boot (before our command):
-# boot again, up to 3 times
-for try in 1 2 3; do
+# A user manager that failed to boot (before our command) gets one more boot.
+for try in 1 2; do
   log=$(mktemp)
   urc=0
-  "$vm" --as-user --files "$files" --timeout 300 -- bash /tests/systemd.sh user 2>&1 | tee "$log" || urc=1
+  "$vm" --as-user "${PAYLOAD_ENV[@]}" --timeout 300 -- bash -c "$inner" user 2>&1 | tee "$log" || urc=1
   if grep -q 'Failed to connect to bus' "$log" && ! grep -q 'passed, ' "$log"; then
     rm -f "$log"
     urc=1

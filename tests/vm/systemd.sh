@@ -4,4 +4,4 @@
 set -u
 mode=${1:-root}
 echo "uid $(id -u), own cgroup $(cat /proc/self/cgroup)"
-/usr/local/bin/systemd-driver "$mode"
+"$(dirname "$0")/systemd-driver" "$mode"
