@@ -29,6 +29,8 @@ static const struct
   { "resume", cmd_resume, "thaw a paused container" },
   { "update", cmd_update, "change a container's resources" },
   { "events", cmd_events, "print cgroup stats" },
+  { "checkpoint", cmd_checkpoint, "checkpoint a running container (CRIU)" },
+  { "restore", cmd_restore, "restore a container from a checkpoint (CRIU)" },
   { "spec", cmd_spec, "write a default config.json" },
   { "features", cmd_features, "print the features this build supports (JSON)" },
 };
@@ -48,6 +50,7 @@ usage (FILE *f)
            "      --systemd-cgroup        use the systemd cgroup manager\n"
            "      --cgroup-manager M      cgroupfs, systemd or disabled\n"
            "      --rootless true|false|auto\n"
+           "      --criu PATH             the criu binary (checkpoint, restore)\n"
            "  -v, --version               print the version and the features\n"
            "  -h, --help                  this help\n\n"
            "Commands:\n");
@@ -137,7 +140,7 @@ main (int argc, char **argv)
               return 1;
             }
           break;
-        case G_CRIU: break;
+        case G_CRIU: ctx.criu_path = optarg; break;
         case 'v':
         case G_VERSION:
           printf ("ocirun version %s\nspec: %s\n%s\n", PACKAGE_VERSION, OCI_SPEC_VERSION,

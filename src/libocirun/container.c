@@ -20,6 +20,7 @@
 #include <time.h>
 #include "caps.h"
 #include "container.h"
+#include "criu.h"
 #include "devices.h"
 #include "hooks.h"
 #include "idmap.h"
@@ -291,6 +292,38 @@ validate_config (const struct oci_config *c, struct ocirun_error **err)
   return 0;
 }
 
+/* The init exists: remember it and its cgroup.  */
+static void
+record_init (struct oci_ocirun_state *state, const struct ocirun_cgroup *cg, pid_t pid)
+{
+  state->pid = pid;
+  state->init_start_time = proc_start_time (pid);
+  if (cg && cg->path)
+    {
+      state->cgroup_path = xstrdup (cg->path);
+      state->use_systemd_cgroup = cg->manager == OCIRUN_CGROUP_MANAGER_SYSTEMD;
+      state->use_systemd_cgroup_present = true;
+      if (cg->scope)
+        state->systemd_scope = xstrdup (cg->scope);
+    }
+}
+
+/* The runtime environment exists: hooks see the container as created.  */
+static int
+run_create_runtime_hooks (const struct oci_config *config, const struct oci_ocirun_state *state,
+                          struct ocirun_error **err)
+{
+  cleanup_free char *sj = NULL;
+  if (config->hooks == NULL)
+    return 0;
+  sj = ocirun_state_json_for_hooks (state, "created");
+  if (ocirun_hooks_run (config->hooks->prestart, config->hooks->prestart_len, "prestart", sj, false, err) < 0
+      || ocirun_hooks_run (config->hooks->create_runtime, config->hooks->create_runtime_len, "createRuntime",
+                           sj, false, err) < 0)
+    return -1;
+  return 0;
+}
+
 static void
 cleanup_failed_create (struct create_result *r, struct ocirun_cgroup *cg, pid_t pid)
 {
@@ -316,9 +349,10 @@ cleanup_failed_create (struct create_result *r, struct ocirun_cgroup *cg, pid_t 
     }
 }
 
+/* RESTORE: the init comes back from a CRIU image instead of being cloned.  */
 static int
-do_create (struct ocirun_context *ctx, bool foreground, struct create_result *res,
-           struct ocirun_error **err)
+do_create (struct ocirun_context *ctx, bool foreground, const struct ocirun_checkpoint_opts *restore,
+           struct create_result *res, struct ocirun_error **err)
 {
   cleanup_free char *bundle = NULL;
   cleanup_free char *config_path = NULL;
@@ -418,19 +452,20 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
   if (ocirun_store_write_state (res->store, state, err) < 0)
     goto fail;
 
-  {
-    /* NOTIFY_SOCKET: the container gets a socket of ours (see notify.h) */
-    cleanup_free char *state_dir = xasprintf ("%s/%s", state_root, ctx->id);
-    if (ocirun_notify_prepare (config, res->store->dirfd, state_dir, err) < 0)
-      goto fail;
-  }
-  if (mkfifoat (res->store->dirfd, OCIRUN_FIFO_NAME, 0600) < 0)
+  if (! restore)
+    {
+      /* NOTIFY_SOCKET: the container gets a socket of ours (see notify.h) */
+      cleanup_free char *state_dir = xasprintf ("%s/%s", state_root, ctx->id);
+      if (ocirun_notify_prepare (config, res->store->dirfd, state_dir, err) < 0)
+        goto fail;
+    }
+  if (! restore && mkfifoat (res->store->dirfd, OCIRUN_FIFO_NAME, 0600) < 0)
     {
       ocirun_error_set (err, errno, "create exec.fifo");
       goto fail;
     }
-  fifo = openat (res->store->dirfd, OCIRUN_FIFO_NAME, O_RDWR | O_CLOEXEC);
-  if (fifo < 0)
+  fifo = restore ? -1 : openat (res->store->dirfd, OCIRUN_FIFO_NAME, O_RDWR | O_CLOEXEC);
+  if (! restore && fifo < 0)
     {
       ocirun_error_set (err, errno, "open exec.fifo");
       goto fail;
@@ -454,6 +489,23 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
     ocirun_warning ("linux.resources are not enforced: the cgroup manager is disabled");
   if (ocirun_cgroup_prepare (&cgopts, &cg, err) < 0)
     goto fail;
+  if (restore)
+    {
+      struct ocirun_criu_restore_env env = {
+        .config = config, .bundle = bundle, .rootfs = rootfs, .state_root = state_root, .id = ctx->id,
+        .cgroup_path = cg ? cg->path : NULL, .console_socket = ctx->console_socket,
+        .criu_path = ctx->criu_path, .terminal = terminal,
+      };
+      ocirun_ns_plan_release (&ns);
+      if (ocirun_criu_restore_init (restore, &env, &pid, &pty, err) < 0)
+        goto fail;
+      if (ocirun_cgroup_enter (cg, &cgopts, pid, false, err) < 0)
+        goto fail_child;
+      record_init (state, cg, pid);
+      if (run_create_runtime_hooks (config, state, err) < 0)
+        goto fail_child;
+      goto created;
+    }
 
   if (terminal && ctx->console_socket)
     {
@@ -549,16 +601,7 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
   if (ocirun_sync_send (sync[0], SYNC_CGROUP_DONE, pid, NULL, -1, err) < 0)
     goto fail_child;
 
-  state->pid = pid;
-  state->init_start_time = proc_start_time (pid);
-  if (cg && cg->path)
-    {
-      state->cgroup_path = xstrdup (cg->path);
-      state->use_systemd_cgroup = cg->manager == OCIRUN_CGROUP_MANAGER_SYSTEMD;
-      state->use_systemd_cgroup_present = true;
-      if (cg->scope)
-        state->systemd_scope = xstrdup (cg->scope);
-    }
+  record_init (state, cg, pid);
 
   for (;;)
     {
@@ -571,20 +614,10 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
       switch (m.type)
         {
         case SYNC_CREATE_RUNTIME:
-          {
-            /* the runtime environment exists: hooks see the container as created */
-            cleanup_free char *sj = ocirun_state_json_for_hooks (state, "created");
-            if (config->hooks
-                && (ocirun_hooks_run (config->hooks->prestart, config->hooks->prestart_len, "prestart",
-                                      sj, false, err) < 0
-                    || ocirun_hooks_run (config->hooks->create_runtime,
-                                         config->hooks->create_runtime_len, "createRuntime", sj, false,
-                                         err) < 0))
-              goto fail_child;
-            if (ocirun_sync_send (sync[0], SYNC_CREATE_RUNTIME_DONE, 0, NULL, -1, err) < 0)
-              goto fail_child;
-            break;
-          }
+          if (run_create_runtime_hooks (config, state, err) < 0
+              || ocirun_sync_send (sync[0], SYNC_CREATE_RUNTIME_DONE, 0, NULL, -1, err) < 0)
+            goto fail_child;
+          break;
         case SYNC_PTY_MASTER:
           if (passfd < 0)
             {
@@ -622,8 +655,9 @@ do_create (struct ocirun_context *ctx, bool foreground, struct create_result *re
   close (sync[0]);
   sync[0] = -1;
 
+created:
   free (state->status);
-  state->status = xstrdup ("created");
+  state->status = xstrdup (restore ? "running" : "created");
   if (ocirun_store_write_state (res->store, state, err) < 0)
     goto fail_child;
   if (ctx->pid_file && ocirun_write_pid_file (ctx->pid_file, pid, err) < 0)
@@ -752,7 +786,7 @@ int
 ocirun_container_create (struct ocirun_context *ctx, struct ocirun_error **err)
 {
   struct create_result r;
-  if (do_create (ctx, false, &r, err) < 0)
+  if (do_create (ctx, false, NULL, &r, err) < 0)
     return -1;
   release_result (&r);
   return 0;
@@ -1102,8 +1136,10 @@ forward_signal (int sig)
     kill (forward_pid, sig);
 }
 
-int
-ocirun_container_run (struct ocirun_context *ctx, int *exit_code, struct ocirun_error **err)
+/* run, or restore (RESTORE: the init comes back running from an image).  */
+static int
+run_container (struct ocirun_context *ctx, const struct ocirun_checkpoint_opts *restore, int *exit_code,
+               struct ocirun_error **err)
 {
   struct create_result r;
   int status = 0;
@@ -1112,12 +1148,12 @@ ocirun_container_run (struct ocirun_context *ctx, int *exit_code, struct ocirun_
   *exit_code = 0;
   if (! ctx->detach && ! ctx->no_subreaper)
     prctl (PR_SET_CHILD_SUBREAPER, 1);
-  if (do_create (ctx, ! ctx->detach, &r, err) < 0)
+  if (do_create (ctx, ! ctx->detach, restore, &r, err) < 0)
     return -1;
   st_status = ocirun_store_live_status (r.store, r.state);
   if (ctx->detach)
     {
-      int ret = start_locked (r.store, r.state, st_status, err);
+      int ret = restore ? 0 : start_locked (r.store, r.state, st_status, err);
       release_result (&r);
       return ret;
     }
@@ -1130,7 +1166,7 @@ ocirun_container_run (struct ocirun_context *ctx, int *exit_code, struct ocirun_
         continue;
       sigaction (sig, &sa, NULL);
     }
-  if (start_locked (r.store, r.state, st_status, err) < 0)
+  if (! restore && start_locked (r.store, r.state, st_status, err) < 0)
     {
       kill (r.pid, SIGKILL);
       wait_for_pid (r.pid, NULL);
@@ -1168,4 +1204,17 @@ ocirun_container_run (struct ocirun_context *ctx, int *exit_code, struct ocirun_
     }
   release_result (&r);
   return 0;
+}
+
+int
+ocirun_container_run (struct ocirun_context *ctx, int *exit_code, struct ocirun_error **err)
+{
+  return run_container (ctx, NULL, exit_code, err);
+}
+
+int
+ocirun_container_run_restored (struct ocirun_context *ctx, const struct ocirun_checkpoint_opts *opts,
+                               int *exit_code, struct ocirun_error **err)
+{
+  return run_container (ctx, opts, exit_code, err);
 }

@@ -231,6 +231,10 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
         return -1;
       close (master);
     }
+  else if (setsid () < 0)
+    /* a session of its own, as runc: CRIU checkpoints only a tree that
+       holds its session leader */
+    return ocirun_error_set (err, errno, "setsid");
 
   /* cwd is created when missing (before a read-only root forbids it) */
   if (p && p->cwd)

@@ -33,6 +33,7 @@ struct ocirun_context
   bool cgroup_manager_set;
   enum ocirun_cgroup_manager cgroup_manager;
   int rootless;                  /* --rootless: -1 auto, 0 false, 1 true */
+  const char *criu_path;         /* --criu: the criu binary; NULL: criu in PATH */
 };
 
 OCIRUN_API int ocirun_container_create (struct ocirun_context *ctx, struct ocirun_error **err);
@@ -89,6 +90,30 @@ struct ocirun_exec_opts
 };
 OCIRUN_API int ocirun_container_exec (struct ocirun_context *ctx, const struct ocirun_exec_opts *opts,
                                       int *exit_code, struct ocirun_error **err);
+
+/* checkpoint / restore (CRIU, loaded at run time).  */
+struct ocirun_checkpoint_opts
+{
+  const char *image_path;           /* --image-path; NULL: ./checkpoint */
+  const char *work_path;            /* --work-path: CRIU's log; NULL: the image path */
+  const char *manage_cgroups_mode;  /* soft (NULL), full, strict or ignore */
+  bool leave_running;               /* checkpoint: keep the container running */
+  bool tcp_established;
+  bool ext_unix_sk;
+  bool shell_job;
+  bool file_locks;
+};
+/* Without leave_running the container is stopped afterwards (its record
+   stays until delete, or until a restore under its id replaces it).  */
+OCIRUN_API int ocirun_container_checkpoint (struct ocirun_context *ctx,
+                                            const struct ocirun_checkpoint_opts *opts,
+                                            struct ocirun_error **err);
+/* Like run, with the process restored from the image: ctx->bundle, detach,
+   pid_file, console_socket apply; in the foreground *exit_code is the
+   container's.  */
+OCIRUN_API int ocirun_container_restore (struct ocirun_context *ctx,
+                                         const struct ocirun_checkpoint_opts *opts, int *exit_code,
+                                         struct ocirun_error **err);
 
 /* A config.json for `spec`.  */
 OCIRUN_API int ocirun_spec_generate (bool rootless, char **json, struct ocirun_error **err);
