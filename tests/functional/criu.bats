@@ -208,3 +208,42 @@ start_counter() {
   run_ocirun state "$ID"
   [[ "$output" == *"does not exist"* ]]
 }
+
+@test "restore binds the config's bind mounts again: the counter goes on in the host directory" {
+  require_criu
+  mkdir -p "$TEST_TMP/data"
+  set_config '.mounts += [{"destination": "/data", "type": "bind", "source": "'"$TEST_TMP/data"'", "options": ["rbind", "rw"]}]'
+  set_args sh -c 'i=0; while :; do i=$((i+1)); echo $i > /data/c; sleep 0.1; done'
+  ocirun_bg run --detach --bundle "$BUNDLE" "$ID"
+  wait_for_status "$ID" running
+  for i in $(seq 1 100); do [ -s "$TEST_TMP/data/c" ] && break; sleep 0.1; done
+  run_ocirun checkpoint --image-path "$IMG" "$ID"
+  succeeded
+  n=$(cat "$TEST_TMP/data/c")
+  run_bg restore -d --image-path "$IMG" --bundle "$BUNDLE" --pid-file "$TEST_TMP/pid" "$ID"
+  succeeded
+  [ "$(cat "$TEST_TMP/pid")" = "$(container_pid "$ID")" ]
+  for i in $(seq 1 100); do
+    v=$(cat "$TEST_TMP/data/c")
+    [ -n "$v" ] && [ "$v" -gt "$n" ] && break
+    sleep 0.1
+  done
+  [ "$v" -gt "$n" ]
+}
+
+@test "a paused container can be checkpointed and comes back running" {
+  require_criu
+  skip_unless_cgroup2
+  start_counter "$ID"
+  ocirun pause "$ID"
+  [ "$(container_status "$ID")" = paused ]
+  run_ocirun checkpoint --image-path "$IMG" "$ID"
+  succeeded
+  [ "$(container_status "$ID")" = stopped ]
+  n=$(counter)
+  run_bg restore -d --image-path "$IMG" --bundle "$BUNDLE" "$ID"
+  succeeded
+  echo "after restore: $(container_status "$ID")" >&2
+  [ "$(container_status "$ID")" = running ]
+  wait_counter_above "$n"
+}
