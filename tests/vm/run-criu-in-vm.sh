@@ -24,9 +24,10 @@ trap 'rm -rf "$files"' EXIT
 "$vm" fetch >/dev/null
 "$vm" copy-bin "$files" --into /usr/local/bin "$top/ocirun" "$(command -v jq)"
 "$vm" copy-bin "$files" "$criu" "$libcriu"
-for tool in ip iptables-save iptables-restore ip6tables-save ip6tables-restore; do
-  t=$(command -v "$tool" || true)
-  [ -z "$t" ] || "$vm" copy-bin "$files" --into /usr/sbin "$t"
+for tool in ip:iproute2 iptables-save:iptables iptables-restore:iptables ip6tables-save:iptables \
+            ip6tables-restore:iptables; do
+  t=$(command -v "${tool%%:*}") || { echo "${tool%%:*} not found: apt-get install ${tool#*:}" >&2; exit 2; }
+  "$vm" copy-bin "$files" --into /usr/sbin "$t"
 done
 # criu saves tmpfs contents with GNU tar (busybox's lacks its options)
 "$vm" copy-bin "$files" --into /bin "$(command -v tar)" "$(command -v gzip)"
