@@ -12,11 +12,14 @@ assert_nothing_left() {
     echo "mount left: $(grep " $TEST_TMP" /proc/self/mountinfo)" >&2
     return 1
   fi
-  local p r
-  for p in /proc/[0-9]*; do
-    r=$(readlink "$p/root" 2>/dev/null) || continue
-    case "$r" in "$TEST_TMP"*) echo "process left: ${p#/proc/}" >&2; return 1 ;; esac
-  done
+  # a process forked by ocirun for this test that never exec'd
+  local left
+  left=$(grep -lzx "OCIRUN_TEST_DIR=$TEST_TMP" /proc/[0-9]*/environ 2>/dev/null | head -1)
+  if [ -n "$left" ]; then
+    left=${left#/proc/}
+    echo "process left: ${left%/environ}" >&2
+    return 1
+  fi
 }
 
 # The error is one line and names WHAT.

@@ -63,9 +63,12 @@ set_args() {
   set_config ".process.args = $(printf '%s\n' "$@" | jq -R . | jq -s -c .)"
 }
 
+# OCIRUN_TEST_DIR marks ocirun and every process it forks until one execs:
+# assert_nothing_left finds a leftover by it (a pivoted process's
+# /proc/PID/root says only "/").
 ocirun() {
   # shellcheck disable=SC2086
-  "$OCIRUN" --root "$ROOT" $OCIRUN_GLOBAL "$@"
+  OCIRUN_TEST_DIR=$TEST_TMP "$OCIRUN" --root "$ROOT" $OCIRUN_GLOBAL "$@"
 }
 
 run_ocirun() {
