@@ -42,6 +42,29 @@ int cmd_take_id (struct ocirun_context *ctx, int argc, char **argv, const char *
 /* The error for getopt's answer C ('?' unknown option, ':' missing argument).  */
 int cmd_bad_option (int c, char **argv, const char *usage, struct ocirun_error **err);
 int cmd_parse_int (const char *s, const char *what, int *out, struct ocirun_error **err);
+/* The CRIU options of checkpoint and restore: CMD_CRIU_LONG_OPTIONS in the
+   option table, cmd_criu_option for getopt's answer (true: taken), and
+   cmd_criu_help for --help.  */
+enum
+{
+  CMD_OPT_IMAGE_PATH = 2000,
+  CMD_OPT_WORK_PATH,
+  CMD_OPT_TCP_ESTABLISHED,
+  CMD_OPT_EXT_UNIX_SK,
+  CMD_OPT_SHELL_JOB,
+  CMD_OPT_FILE_LOCKS,
+  CMD_OPT_MANAGE_CGROUPS_MODE,
+};
+#define CMD_CRIU_LONG_OPTIONS                                                   \
+  { "image-path", required_argument, NULL, CMD_OPT_IMAGE_PATH },                \
+  { "work-path", required_argument, NULL, CMD_OPT_WORK_PATH },                  \
+  { "tcp-established", no_argument, NULL, CMD_OPT_TCP_ESTABLISHED },            \
+  { "ext-unix-sk", no_argument, NULL, CMD_OPT_EXT_UNIX_SK },                    \
+  { "shell-job", no_argument, NULL, CMD_OPT_SHELL_JOB },                        \
+  { "file-locks", no_argument, NULL, CMD_OPT_FILE_LOCKS },                      \
+  { "manage-cgroups-mode", required_argument, NULL, CMD_OPT_MANAGE_CGROUPS_MODE }
+extern const char cmd_criu_help[];
+bool cmd_criu_option (int c, const char *arg, struct ocirun_checkpoint_opts *o);
 /* Print a string followed by a newline to stdout.  */
 void cmd_print (const char *s);
 
