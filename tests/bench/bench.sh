@@ -55,8 +55,8 @@ for rt in "${rts[@]}"; do
 done
 args=()
 for i in "${!cmds[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
-hyperfine -N --warmup 3 --runs "$runs" --export-json "$state/bench.json" "${args[@]}" 2>&1 | grep -v '^ *$' || \
-  hyperfine --warmup 3 --runs "$runs" --export-json "$state/bench.json" "${args[@]}"
+# Through a shell (hyperfine subtracts its start-up): each run needs a new id.
+hyperfine --warmup 3 --runs "$runs" --export-json "$state/bench.json" "${args[@]}" 2>&1 | grep -v '^ *$'
 base=$(jq '.results[] | select(.command == "ocirun") | .mean' "$state/bench.json")
 echo
 echo "binary size: ocirun $(stat -c %s "$ocirun") bytes$(for rt in "${rts[@]}"; do command -v "$rt" >/dev/null && printf ', %s %s bytes' "$rt" "$(stat -c %s "$(command -v "$rt")")"; done)"
