@@ -28,6 +28,7 @@ ROOTS = [
     ("state-schema.json", "oci_state"),
     ("features-schema.json", "oci_features"),
     ("ocirun-state.json", "oci_ocirun_state"),
+    ("criu-descriptors.json", "oci_criu_descriptors"),
 ]
 
 # Types that additionally get a T_parse_file() function.

@@ -6,7 +6,8 @@
 OCISPEC_EXT_SCHEMAS = \
 	libocispec/schema-ext/config-ext.json \
 	libocispec/schema-ext/features-schema.json \
-	libocispec/schema-ext/ocirun-state.json
+	libocispec/schema-ext/ocirun-state.json \
+	libocispec/schema-ext/criu-descriptors.json
 
 OCISPEC_UPSTREAM_SCHEMAS = \
 	$(OCISPEC_SCHEMA_DIR)/config-schema.json \

@@ -21,8 +21,6 @@
 #include "utils.h"
 #ifdef HAVE_CRIU
 #include <dlfcn.h>
-#include <yajl/yajl_gen.h>
-#include <yajl/yajl_tree.h>
 /* criu/criu.h needs the protobuf-c headers (libprotobuf-c-dev): where they
    are, it is included and checks the declarations of libcriu.so.2 below.  */
 #if defined(__has_include)
@@ -430,27 +428,21 @@ fd_mnt_id (pid_t pid, int fd)
   return atoi (p + 7);
 }
 
-/* Record where fds 0-2 of the init point (DESCRIPTORS_FILE, a JSON array of
-   strings as runc writes it); files of the caller are marked external.  */
+/* Record where fds 0-2 of the init point (DESCRIPTORS_FILE, the generated
+   oci_criu_descriptors); files of the caller are marked external.  */
 static int
 checkpoint_descriptors (criu_opts *co, pid_t pid, int image_fd, struct ocirun_error **err)
 {
   cleanup_free char *mountinfo = NULL;
   cleanup_free char *mi_path = xasprintf ("/proc/%d/mountinfo", pid);
-  yajl_gen g = yajl_gen_alloc (NULL);
-  const unsigned char *buf;
-  size_t len;
+  cleanup_free char *json = NULL;
   char *keys[3] = { NULL, NULL, NULL };
+  struct oci_criu_descriptors d = { .stdio = keys, .stdio_len = 3 };
+  char *msg = NULL;
   int ret = 0;
 
-  if (g == NULL)
-    return ocirun_error_set (err, ENOMEM, "descriptors");
   if (read_all_file (mi_path, &mountinfo, NULL, err) < 0)
-    {
-      yajl_gen_free (g);
-      return ocirun_error_wrap (err, "checkpoint");
-    }
-  yajl_gen_array_open (g);
+    return ocirun_error_wrap (err, "checkpoint");
   for (int fd = 0; fd < 3; fd++)
     {
       cleanup_free char *p = xasprintf ("/proc/%d/fd/%d", pid, fd);
@@ -464,16 +456,19 @@ checkpoint_descriptors (criu_opts *co, pid_t pid, int image_fd, struct ocirun_er
       mnt_id = fd_mnt_id (pid, fd);
       keys[fd] = ocirun_criu_descriptor_key (link, mnt_id, stat (p, &st) == 0 ? (unsigned long long) st.st_ino : 0,
                                              mount_id_in (mountinfo, mnt_id));
-      if (strncmp (keys[fd], "file[", 5) == 0 && (fd == 0 || strcmp (keys[fd], keys[0]) != 0)
+      if (ret == 0 && strncmp (keys[fd], "file[", 5) == 0 && (fd == 0 || strcmp (keys[fd], keys[0]) != 0)
           && (fd < 2 || strcmp (keys[fd], keys[1]) != 0) && lib.criu_local_add_external (co, keys[fd]) < 0)
         ret = ocirun_error_set (err, ENOMEM, "CRIU external `%s`", keys[fd]);
-      yajl_gen_string (g, (const unsigned char *) keys[fd], strlen (keys[fd]));
     }
-  yajl_gen_array_close (g);
-  if (ret == 0 && yajl_gen_get_buf (g, &buf, &len) == yajl_gen_status_ok
-      && write_file_at (image_fd, DESCRIPTORS_FILE, (const char *) buf, len, err) < 0)
-    ret = ocirun_error_wrap (err, "checkpoint: write " DESCRIPTORS_FILE);
-  yajl_gen_free (g);
+  if (ret == 0)
+    {
+      json = oci_criu_descriptors_generate_json (&d, &msg);
+      if (json == NULL)
+        ret = ocirun_error_set (err, EINVAL, "checkpoint: " DESCRIPTORS_FILE ": %s", msg ? msg : "?");
+      else if (write_file_at (image_fd, DESCRIPTORS_FILE, json, strlen (json), err) < 0)
+        ret = ocirun_error_wrap (err, "checkpoint: write " DESCRIPTORS_FILE);
+    }
+  free (msg);
   for (int i = 0; i < 3; i++)
     free (keys[i]);
   return ret;
@@ -629,21 +624,23 @@ static int
 restore_descriptors (criu_opts *co, int image_fd, struct ocirun_error **err)
 {
   cleanup_free char *text = NULL;
-  char msg[256];
-  yajl_val tree;
+  char *msg = NULL;
+  size_t len = 0;
+  struct oci_criu_descriptors *d;
   int ret = 0;
 
-  if (read_all_file_at (image_fd, DESCRIPTORS_FILE, &text, NULL, NULL) < 0)
+  if (read_all_file_at (image_fd, DESCRIPTORS_FILE, &text, &len, NULL) < 0)
     return 0; /* not ours: CRIU decides */
-  tree = yajl_tree_parse (text, msg, sizeof (msg));
-  if (tree == NULL || ! YAJL_IS_ARRAY (tree))
+  d = oci_criu_descriptors_parse_data (text, len, &msg);
+  if (d == NULL)
     {
-      yajl_tree_free (tree);
-      return ocirun_error_set (err, 0, "restore: " DESCRIPTORS_FILE " is not a JSON array of strings");
+      ret = ocirun_error_set (err, 0, "restore: " DESCRIPTORS_FILE ": %s", msg ? msg : "invalid");
+      free (msg);
+      return ret;
     }
-  for (size_t i = 0; i < tree->u.array.len && i < 3 && ret == 0; i++)
+  for (size_t i = 0; i < d->stdio_len && i < 3 && ret == 0; i++)
     {
-      const char *key = YAJL_GET_STRING (tree->u.array.values[i]);
+      const char *key = d->stdio[i];
       if (key == NULL || (strncmp (key, "pipe:", 5) != 0 && strncmp (key, "file[", 5) != 0))
         continue;
       if (fcntl ((int) i, F_GETFD) < 0)
@@ -654,7 +651,7 @@ restore_descriptors (criu_opts *co, int image_fd, struct ocirun_error **err)
       else if (lib.criu_local_add_inherit_fd (co, (int) i, key) < 0)
         ret = ocirun_error_set (err, ENOMEM, "CRIU inherit fd `%s`", key);
     }
-  yajl_tree_free (tree);
+  free_oci_criu_descriptors (d);
   return ret;
 }
 
