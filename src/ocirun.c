@@ -9,28 +9,30 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmd/cmd.h"
+#include "exe.h"
 
 static const struct
 {
   const char *name;
   ocirun_cmd_fn fn;
   const char *help;
+  bool enters; /* puts a process into a container: run from a sealed copy */
 } verbs[] = {
-  { "create", cmd_create, "create a container (its process waits for start)" },
-  { "start", cmd_start, "start a created container" },
-  { "run", cmd_run, "create and start a container" },
+  { "create", cmd_create, "create a container (its process waits for start)", true },
+  { "start", cmd_start, "start a created container", false },
+  { "run", cmd_run, "create and start a container", true },
   { "state", cmd_state, "print a container's state as JSON" },
   { "kill", cmd_kill, "send a signal to a container" },
   { "delete", cmd_delete, "delete a container" },
   { "list", cmd_list, "list containers" },
-  { "exec", cmd_exec, "run a new process in a container" },
+  { "exec", cmd_exec, "run a new process in a container", true },
   { "ps", cmd_ps, "list the processes of a container" },
   { "pause", cmd_pause, "freeze a container" },
   { "resume", cmd_resume, "thaw a paused container" },
   { "update", cmd_update, "change a container's resources" },
   { "events", cmd_events, "print cgroup stats" },
   { "checkpoint", cmd_checkpoint, "checkpoint a running container (CRIU)" },
-  { "restore", cmd_restore, "restore a container from a checkpoint (CRIU)" },
+  { "restore", cmd_restore, "restore a container from a checkpoint (CRIU)", true },
   { "spec", cmd_spec, "write a default config.json" },
   { "features", cmd_features, "print the features this build supports (JSON)" },
 };
@@ -205,6 +207,14 @@ main (int argc, char **argv)
   for (size_t i = 0; i < sizeof (verbs) / sizeof (verbs[0]); i++)
     if (strcmp (argv[optind], verbs[i].name) == 0)
       {
+        /* CVE-2019-5736: what a container can see of us must not be the
+           host's binary file */
+        if (verbs[i].enters && ocirun_exe_protect (argv, &err) < 0)
+          {
+            ocirun_log_error (err);
+            ocirun_error_free (&err);
+            return 1;
+          }
         ret = verbs[i].fn (&ctx, argc - optind, argv + optind, &err);
         if (ret < 0)
           {

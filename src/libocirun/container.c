@@ -30,6 +30,7 @@
 #include "namespaces.h"
 #include "notify.h"
 #include "process.h"
+#include "procfs.h"
 #include "seccomp.h"
 #include "sync.h"
 #include "terminal.h"
@@ -515,6 +516,10 @@ do_create (struct ocirun_context *ctx, bool foreground, const struct ocirun_chec
     }
   if (ocirun_sync_pair (sync, err) < 0)
     goto fail;
+  /* every /proc write of the init goes through the runtime's own procfs,
+     opened here, before anything of the container exists */
+  if (ocirun_procfs_root (err) < 0)
+    goto fail;
 
   ia.config = config;
   ia.id = ctx->id;
@@ -532,6 +537,9 @@ do_create (struct ocirun_context *ctx, bool foreground, const struct ocirun_chec
   ia.setgroups_denied = new_userns && geteuid () != 0
                         && ocirun_userns_direct_ok (linux->gid_mappings, linux->gid_mappings_len, getegid ());
   ia.preserve_fds = ctx->preserve_fds;
+  /* root can still reach a non-dumpable init's /proc/PID (ns, uid_map); an
+     unprivileged runtime could not */
+  ia.nondumpable = geteuid () == 0;
   ia.parent_fds[ia.n_parent_fds++] = res->store->dirfd;
   ia.parent_fds[ia.n_parent_fds++] = res->store->rootfd;
   ia.parent_fds[ia.n_parent_fds++] = console;

@@ -17,6 +17,7 @@
 #include "lsm.h"
 #include "namespaces.h"
 #include "process.h"
+#include "procfs.h"
 #include "seccomp.h"
 #include "sync.h"
 #include "terminal.h"
@@ -157,6 +158,7 @@ struct exec_child
   int sync_fd;
   int preserve_fds;
   bool in_userns;
+  bool nondumpable;
   const char *keyring_id; /* join a session keyring of this name (NULL: keep the caller's) */
 };
 
@@ -182,8 +184,19 @@ exec_child_setup (struct exec_child *c, char **path, struct ocirun_error **err)
             setresuid (0, 0, 0);
           }
       }
-  if (chdir ("/") < 0 || chdir (p->cwd) < 0)
-    return ocirun_error_set (err, errno, "process.cwd: chdir `%s`", p->cwd);
+  /* In the container now: nothing of it may open our /proc/PID files until
+     execve (CVE-2019-5736), and no fd of ours is left for a cwd like
+     /proc/self/fd/N to lead out through (CVE-2024-21626).  */
+  if (c->nondumpable && prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return ocirun_error_set (err, errno, "prctl PR_SET_DUMPABLE");
+  {
+    int keep[] = { c->sync_fd, ocirun_procfs_root (err) };
+    if (keep[1] < 0)
+      return -1;
+    close_fds_from (3 + c->preserve_fds, keep, 2);
+  }
+  if (chdir_in_root (p->cwd, err) < 0)
+    return ocirun_error_wrap (err, "process.cwd");
   if (p->terminal_present && p->terminal)
     {
       int master = ocirun_pty_setup (false, p->console_size, err);
@@ -263,7 +276,12 @@ ocirun_container_exec (struct ocirun_context *ctx, const struct ocirun_exec_opts
     return ocirun_error_wrap (err, "exec");
   if (build_process (opts, config, &p, err) < 0)
     return -1;
-  if (ocirun_caps_validate (p->capabilities, err) < 0)
+  if (ocirun_caps_validate (p->capabilities, err) < 0
+      || ocirun_lsm_validate (p->selinux_label, p->apparmor_profile, err) < 0)
+    goto out;
+  /* the runtime's procfs, opened before any namespace of the container is
+     joined: every /proc write of the child goes through it */
+  if (ocirun_procfs_root (err) < 0)
     goto out;
   if (p->terminal_present && p->terminal && ctx->detach && ! ctx->console_socket)
     {
@@ -326,6 +344,7 @@ ocirun_container_exec (struct ocirun_context *ctx, const struct ocirun_exec_opts
   c.sync_fd = sync[1];
   c.preserve_fds = ctx->preserve_fds;
   c.keyring_id = ctx->no_new_keyring ? NULL : ctx->id;
+  c.nondumpable = geteuid () == 0;
   pid = ocirun_clone (0, cgfd, &into_cgroup, err);
   if (pid < 0)
     goto out_fds;
@@ -339,10 +358,9 @@ ocirun_container_exec (struct ocirun_context *ctx, const struct ocirun_exec_opts
           ocirun_sync_send_error (c.sync_fd, e);
           _exit (126);
         }
-      if (syscall (SYS_close_range, 3 + ctx->preserve_fds, ~0U, 4) < 0)
-        for (int fd = 3 + ctx->preserve_fds; fd < 1024; fd++)
-          if (fd != c.sync_fd)
-            fcntl (fd, F_SETFD, FD_CLOEXEC);
+      /* only the caller's fds and the sync socket (close-on-exec) remain */
+      ocirun_procfs_close ();
+      close_fds_from (3 + ctx->preserve_fds, &c.sync_fd, 1);
       prctl (PR_SET_PDEATHSIG, 0);
       ocirun_sync_send (c.sync_fd, SYNC_READY, 0, NULL, -1, NULL);
       {

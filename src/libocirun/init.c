@@ -23,6 +23,7 @@
 #include "lsm.h"
 #include "mounts.h"
 #include "process.h"
+#include "procfs.h"
 #include "seccomp.h"
 #include "sync.h"
 #include "terminal.h"
@@ -123,28 +124,13 @@ wait_for_start (struct ocirun_init_args *a, struct ocirun_error **err)
 }
 
 static int
-close_extra_fds (struct ocirun_init_args *a)
-{
-  int low = 3 + a->preserve_fds;
-  /* everything above the preserved fds is closed at execve (CLOEXEC), except
-     the fifo and sync socket, which we close ourselves */
-#ifdef SYS_close_range
-  if (syscall (SYS_close_range, low, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */) == 0)
-    return 0;
-#endif
-  for (int fd = low; fd < 1024; fd++)
-    if (fd != a->fifo_fd && fd != a->sync_fd)
-      fcntl (fd, F_SETFD, FD_CLOEXEC);
-  return 0;
-}
-
-static int
 init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error **err)
 {
   const struct oci_config *c = a->config;
   const struct oci_config_process *p = c->process;
   const struct oci_config_linux *linux = c->linux;
-  struct ocirun_mount_ctx m = { .config = c, .rootfs = a->rootfs, .rootfd = -1, .bundle = a->bundle };
+  struct ocirun_mount_ctx m = { .config = c, .rootfs = a->rootfs, .rootfd = -1, .bundle = a->bundle,
+                                .devnull_fd = -1 };
   bool in_userns;
   int host_pid = 0;
   int notify_fd = -1;
@@ -157,6 +143,10 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
   for (size_t i = 0; i < a->n_parent_fds; i++)
     if (a->parent_fds[i] >= 0)
       close (a->parent_fds[i]);
+  /* Nothing of ours reaches a hook or the container's program: every fd
+     above the preserved ones is close-on-exec (those still needed are
+     closed explicitly before the program runs).  */
+  cloexec_fds_from (3 + a->preserve_fds);
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
     return ocirun_error_set (err, errno, "prctl PDEATHSIG");
   if (a->double_fork)
@@ -178,6 +168,12 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
       if (ocirun_ns_join_all (a->ns, ~(CLONE_NEWPID | CLONE_NEWUSER), err) < 0)
         return -1;
     }
+  /* The id maps and time offsets are written: from here until execve no
+     process of the container may open our /proc/PID files (exe, fd, mem,
+     root): only a ptracer with privilege over the runtime's user namespace
+     could.  */
+  if (a->nondumpable && prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return ocirun_error_set (err, errno, "prctl PR_SET_DUMPABLE");
   /* The parent has put us in the cgroup and applied the resources (and sent
      the idmapped mounts it made).  */
   if (ocirun_idmap_recv_until (a->sync_fd, c, SYNC_CGROUP_DONE, &host_pid, &m.idmap_fds, err) < 0)
@@ -211,7 +207,7 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
         return -1;
     }
 
-  if (ocirun_mounts_pivot (&m, a->no_pivot, err) < 0)
+  if (ocirun_mounts_mask (&m, err) < 0 || ocirun_mounts_pivot (&m, a->no_pivot, err) < 0)
     return -1;
 
   if (c->hostname && *c->hostname && sethostname (c->hostname, strlen (c->hostname)) < 0)
@@ -236,17 +232,19 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
        holds its session leader */
     return ocirun_error_set (err, errno, "setsid");
 
-  /* cwd is created when missing (before a read-only root forbids it) */
+  /* cwd is created when missing (before a read-only root forbids it),
+     inside the root whatever symlinks the image has */
   if (p && p->cwd)
     {
-      struct stat st;
-      if (stat (p->cwd, &st) < 0 && errno == ENOENT && mkdir_p (p->cwd, 0755, err) < 0)
+      int fd = mkdirat_in_root (m.rootfd, p->cwd, 0755, false, err);
+      if (fd < 0)
         return ocirun_error_wrap (err, "process.cwd");
+      close (fd);
     }
 
   if (ocirun_mounts_finalize (&m, err) < 0)
     return -1;
-  close (m.rootfd);
+  ocirun_mounts_ctx_release (&m);
 
   if (! a->no_new_keyring && ocirun_keyring_join (a->id, selinux_label, err) < 0)
     return -1;
@@ -255,8 +253,16 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
       if (ocirun_rlimits_apply (p, err) < 0 || ocirun_personality_apply (linux, err) < 0
           || ocirun_scheduler_apply (p, err) < 0 || ocirun_io_priority_apply (p, err) < 0)
         return -1;
-      if (chdir (p->cwd) < 0)
-        return ocirun_error_set (err, errno, "process.cwd: chdir `%s`", p->cwd);
+      /* CVE-2024-21626: no fd of the runtime left for a /proc/self/fd/N
+         cwd to lead out through, and the cwd resolved inside the root */
+      {
+        int keep[] = { a->sync_fd, a->fifo_fd, ocirun_procfs_root (err) };
+        if (keep[2] < 0)
+          return -1;
+        close_fds_from (3 + a->preserve_fds, keep, 3);
+      }
+      if (chdir_in_root (p->cwd, err) < 0)
+        return ocirun_error_wrap (err, "process.cwd");
       if (ocirun_set_env (p, err) < 0)
         return -1;
       if (ocirun_find_executable (p->args[0], p->env, p->env_len, p->cwd, &a->exec_path, err) < 0)
@@ -294,7 +300,6 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
     umask (p->user->umask);
   else
     umask (0022);
-  close_extra_fds (a);
   return 0;
 }
 
@@ -319,6 +324,10 @@ ocirun_init_main (struct ocirun_init_args *a)
   /* Blocked until `start` writes to exec.fifo.  */
   if (wait_for_start (a, &err) < 0)
     _exit (1);
+  /* Only the caller's fds (stdio, --preserve-fds) go on: no path the
+     program or a hook names can lead out through one of ours.  */
+  ocirun_procfs_close ();
+  close_fds_from (3 + a->preserve_fds, NULL, 0);
   if (c->hooks && c->hooks->start_container_len)
     {
       cleanup_free char *state = container_state_json (a, host_pid, "running");

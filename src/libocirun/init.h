@@ -23,6 +23,7 @@ struct ocirun_init_args
   bool no_new_keyring;
   bool keep_groups;            /* run.oci.keep_original_groups=1 */
   bool setgroups_denied;       /* single-id map written without newgidmap */
+  bool nondumpable;            /* no /proc/PID access for the container until execve */
   int preserve_fds;
   int parent_fds[8];           /* the runtime's fds to close first (state lock, cgroup, ...) */
   size_t n_parent_fds;

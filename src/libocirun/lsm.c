@@ -4,6 +4,7 @@
 #include <config.h>
 #endif
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <sys/apparmor.h>
 #endif
 #include "lsm.h"
+#include "procfs.h"
 #include "utils.h"
 
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
@@ -45,7 +47,17 @@ apparmor_active_in_kernel (void)
   if (read_all_file ("/sys/module/apparmor/parameters/enabled", &v, NULL, NULL) == 0)
     return v[0] == 'Y';
   /* the attribute reads only when AppArmor is the active LSM */
-  return read_all_file ("/proc/thread-self/attr/apparmor/current", &v, NULL, NULL) == 0 && v[0] != '\0';
+  {
+    struct ocirun_error *e = NULL;
+    cleanup_close int fd = ocirun_procfs_open ("thread-self/attr/apparmor/current", O_RDONLY, &e);
+    if (fd < 0)
+      {
+        ocirun_debug ("AppArmor attribute: %s", e->msg);
+        ocirun_error_free (&e);
+        return false;
+      }
+    return read_all_fd (fd, "AppArmor attribute", &v, NULL, NULL) == 0 && v[0] != '\0';
+  }
 }
 
 bool
@@ -139,27 +151,54 @@ ocirun_lsm_validate (const char *selinux_label, const char *apparmor_profile, st
   return 0;
 }
 
+/* The label for the next execve, written by hand through the verified procfs
+   (libselinux and libapparmor would write it through the path /proc, which
+   the container's rootfs controls by then).  */
+static int
+write_attr (const char *attr, const char *value, struct ocirun_error **err)
+{
+  cleanup_free char *rel = xasprintf ("thread-self/attr/%s", attr);
+  cleanup_close int fd = ocirun_procfs_open (rel, O_WRONLY, err);
+  if (fd < 0)
+    return -1;
+  if (write (fd, value, strlen (value)) < 0)
+    return ocirun_error_set (err, errno, "write /proc/%s", rel);
+  return 0;
+}
+
+static int
+apparmor_exec_profile (const char *profile, struct ocirun_error **err)
+{
+  cleanup_free char *cmd = xasprintf ("exec %s", profile);
+  struct ocirun_error *e = NULL;
+  /* the AppArmor directory (Linux >= 5.1, stacked LSMs), else the shared file */
+  if (write_attr ("apparmor/exec", cmd, &e) == 0)
+    return 0;
+  if (e->errnum != ENOENT)
+    {
+      *err = e;
+      return -1;
+    }
+  ocirun_error_free (&e);
+  return write_attr ("exec", cmd, err);
+}
+
 int
 ocirun_lsm_set_exec_labels (const char *selinux_label, const char *apparmor_profile, struct ocirun_error **err)
 {
-  (void) err;
   if (selinux_label && selinux_label[0])
     {
       if (!ocirun_selinux_enabled ())
         ocirun_debug ("SELinux is disabled: label \"%s\" ignored", selinux_label);
-#ifdef HAVE_SELINUX
-      else if (setexeccon (selinux_label) < 0)
-        return ocirun_error_set (err, errno, "set the SELinux exec label \"%s\"", selinux_label);
-#endif
+      else if (write_attr ("exec", selinux_label, err) < 0)
+        return ocirun_error_wrap (err, "set the SELinux exec label \"%s\"", selinux_label);
     }
   if (apparmor_profile && apparmor_profile[0])
     {
       if (!ocirun_apparmor_enabled ())
         ocirun_debug ("AppArmor is disabled: profile \"%s\" ignored", apparmor_profile);
-#ifdef HAVE_APPARMOR
-      else if (aa_change_onexec (apparmor_profile) < 0)
-        return ocirun_error_set (err, errno, "set the AppArmor profile \"%s\" for exec", apparmor_profile);
-#endif
+      else if (apparmor_exec_profile (apparmor_profile, err) < 0)
+        return ocirun_error_wrap (err, "set the AppArmor profile \"%s\" for exec", apparmor_profile);
     }
   return 0;
 }
@@ -187,21 +226,17 @@ ocirun_keyring_join (const char *id, const char *selinux_label, struct ocirun_er
   (void) selinux_label;
   if (id == NULL || id[0] == '\0')
     return ocirun_error_set (err, EINVAL, "session keyring: no container id");
-#ifdef HAVE_SELINUX
   if (selinux_label && selinux_label[0] && ocirun_selinux_enabled ())
     {
-      if (setkeycreatecon (selinux_label) < 0)
-        return ocirun_error_set (err, errno, "set the SELinux key creation label \"%s\"", selinux_label);
+      if (write_attr ("keycreate", selinux_label, err) < 0)
+        return ocirun_error_wrap (err, "set the SELinux key creation label \"%s\"", selinux_label);
       labelled = true;
     }
-#endif
   ret = syscall (__NR_keyctl, KEYCTL_JOIN_SESSION_KEYRING, id, 0, 0, 0);
   saved = errno;
-#ifdef HAVE_SELINUX
-  if (labelled && setkeycreatecon (NULL) < 0 && ret >= 0)
-    return ocirun_error_set (err, errno, "reset the SELinux key creation label");
-#endif
-  (void) labelled;
+  /* an empty line resets the label */
+  if (labelled && write_attr ("keycreate", "\n", err) < 0 && ret >= 0)
+    return ocirun_error_wrap (err, "reset the SELinux key creation label");
   if (ret < 0)
     {
       /* Keyrings are unavailable in some sandboxes (seccomp, gVisor, old

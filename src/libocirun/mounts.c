@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <linux/mount.h>
@@ -360,6 +361,44 @@ mount_post (struct ocirun_mount_ctx *m, const struct oci_mount *mnt, const struc
   return apply_recursive_attrs (fd, o, err);
 }
 
+/* Does any existing component of PATH under ROOTFD be a symlink?  */
+static bool
+path_has_symlink (int rootfd, const char *path)
+{
+  cleanup_free char *copy = xstrdup (path);
+  cleanup_close int cur = openat (rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  char *save = NULL;
+  for (char *c = strtok_r (copy, "/", &save); c && cur >= 0; c = strtok_r (NULL, "/", &save))
+    {
+      struct stat st;
+      int fd;
+      if (fstatat (cur, c, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return false; /* missing: created as a directory */
+      if (S_ISLNK (st.st_mode))
+        return true;
+      fd = openat (cur, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      close (cur);
+      cur = fd;
+    }
+  return false;
+}
+
+/* procfs and sysfs must land where they are asked: a rootfs whose /proc is a
+   symlink would have the runtime's writes and the masks go elsewhere.  */
+static int
+check_kernel_fs_destination (struct ocirun_mount_ctx *m, const struct oci_mount *mnt, size_t idx,
+                             struct ocirun_error **err)
+{
+  if (mnt->type == NULL || (strcmp (mnt->type, "proc") != 0 && strcmp (mnt->type, "sysfs") != 0))
+    return 0;
+  if (path_has_symlink (m->rootfd, mnt->destination))
+    return ocirun_error_set (err, 0,
+                             "mounts[%zu].destination: `%s` is a symlink in the rootfs: refusing to mount "
+                             "%s there (make it a directory in the image)",
+                             idx, mnt->destination, mnt->type);
+  return 0;
+}
+
 static int
 mount_one (struct ocirun_mount_ctx *m, const struct oci_mount *mnt, size_t idx,
            struct ocirun_error **err)
@@ -406,6 +445,11 @@ mount_one (struct ocirun_mount_ctx *m, const struct oci_mount *mnt, size_t idx,
       ocirun_mount_opts_release (&o);
       return ocirun_error_set (err, 0, "mounts[%zu].type: missing (e.g. \"tmpfs\", \"proc\", \"bind\")", idx);
     }
+  if (! bind && check_kernel_fs_destination (m, mnt, idx, err) < 0)
+    {
+      ocirun_mount_opts_release (&o);
+      return -1;
+    }
   if ((o.idmap || mnt->uid_mappings_len || mnt->gid_mappings_len) && idmap_fd < 0)
     {
       ocirun_mount_opts_release (&o);
@@ -440,9 +484,27 @@ mount_one (struct ocirun_mount_ctx *m, const struct oci_mount *mnt, size_t idx,
   return 0;
 }
 
+void
+ocirun_mounts_ctx_release (struct ocirun_mount_ctx *m)
+{
+  if (m->rootfd >= 0)
+    close (m->rootfd);
+  if (m->devnull_fd >= 0)
+    close (m->devnull_fd);
+  m->rootfd = m->devnull_fd = -1;
+}
+
 int
 ocirun_mounts_prepare_rootfs (struct ocirun_mount_ctx *m, struct ocirun_error **err)
 {
+  /* The null device masks are bound from: the host's, opened now, before
+     anything of the container is mounted, and checked (CVE-2025-31133).  */
+  if (m->config->linux && m->config->linux->masked_paths_len)
+    {
+      m->devnull_fd = ocirun_open_dev_null ("/dev/null", err);
+      if (m->devnull_fd < 0)
+        return ocirun_error_wrap (err, "linux.maskedPaths");
+    }
   /* Nothing we do may propagate back to the host.  */
   if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
     return ocirun_error_set (err, errno, "make / a slave mount");
@@ -500,11 +562,103 @@ ocirun_mounts_pivot (struct ocirun_mount_ctx *m, bool no_pivot, struct ocirun_er
   return 0;
 }
 
+int
+ocirun_open_dev_null (const char *path, struct ocirun_error **err)
+{
+  struct stat st;
+  cleanup_close int fd = open (path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return ocirun_error_set (err, errno, "open %s", path);
+  if (fstat (fd, &st) < 0)
+    return ocirun_error_set (err, errno, "stat %s", path);
+  if (! S_ISCHR (st.st_mode) || major (st.st_rdev) != 1 || minor (st.st_rdev) != 3)
+    return ocirun_error_set (err, 0, "%s is not the null device (char 1:3): refusing to mask with it", path);
+  return steal_fd (&fd);
+}
+
+static bool mount_api_missing;
+
+int
+ocirun_bind_fd (int src_fd, int target_fd, bool recursive, bool readonly, struct ocirun_error **err)
+{
+  char src[64], dst[64];
+  if (! mount_api_missing)
+    {
+      struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+      unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
+      cleanup_close int tree = (int) syscall (SYS_open_tree, src_fd, "", flags);
+      if (tree >= 0)
+        {
+          if (readonly && syscall (SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0),
+                                   &ro, sizeof (ro)) < 0)
+            return ocirun_error_set (err, errno, "make the bind read-only");
+          if (syscall (SYS_move_mount, tree, "", target_fd, "",
+                       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+            return ocirun_error_set (err, errno, "attach the bind");
+          return 0;
+        }
+      if (errno != ENOSYS)
+        return ocirun_error_set (err, errno, "clone the mount to bind");
+      mount_api_missing = true;
+    }
+  /* Linux < 5.2: through the fds' /proc/self/fd links */
+  proc_fd_path (src_fd, src);
+  proc_fd_path (target_fd, dst);
+  if (mount (src, dst, NULL, MS_BIND | (recursive ? MS_REC : 0), NULL) < 0)
+    return ocirun_error_set (err, errno, "bind");
+  if (readonly)
+    {
+      cleanup_close int fd2 = open (dst, O_PATH | O_CLOEXEC);
+      char p2[64];
+      if (fd2 < 0)
+        return ocirun_error_set (err, errno, "reopen the bind");
+      proc_fd_path (fd2, p2);
+      if (mount (NULL, p2, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags_of (p2), NULL) < 0)
+        return ocirun_error_set (err, errno, "make the bind read-only");
+    }
+  return 0;
+}
+
+/* A read-only empty tmpfs on the directory open at FD.  */
+static int
+mask_dir (struct ocirun_mount_ctx *m, int fd, struct ocirun_error **err)
+{
+  char fdpath[64];
+  cleanup_free char *data = with_label ("size=0,mode=0555", m->mount_label);
+  if (! mount_api_missing)
+    {
+      cleanup_close int fs = (int) syscall (SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+      cleanup_close int mnt = -1;
+      if (fs >= 0)
+        {
+          if (syscall (SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "0", 0) < 0
+              || syscall (SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0555", 0) < 0
+              || (m->mount_label && *m->mount_label
+                  && syscall (SYS_fsconfig, fs, FSCONFIG_SET_STRING, "context", m->mount_label, 0) < 0)
+              || syscall (SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+            return ocirun_error_set (err, errno, "create the masking tmpfs");
+          mnt = (int) syscall (SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+                               MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+          if (mnt < 0)
+            return ocirun_error_set (err, errno, "mount the masking tmpfs");
+          if (syscall (SYS_move_mount, mnt, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+            return ocirun_error_set (err, errno, "attach the masking tmpfs");
+          return 0;
+        }
+      if (errno != ENOSYS)
+        return ocirun_error_set (err, errno, "fsopen tmpfs");
+      mount_api_missing = true;
+    }
+  if (mount ("tmpfs", proc_fd_path (fd, fdpath), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, data) < 0)
+    return ocirun_error_set (err, errno, "mount tmpfs");
+  return 0;
+}
+
 static int
 mask_path (struct ocirun_mount_ctx *m, const char *path, struct ocirun_error **err)
 {
   struct stat st;
-  char fdpath[64];
+  /* the final component is never followed: what we check is what we mount on */
   cleanup_close int fd = openat_in_root (m->rootfd, path, O_PATH | O_NOFOLLOW, 0, NULL);
   if (fd < 0)
     return 0; /* missing paths are ignored */
@@ -512,39 +666,33 @@ mask_path (struct ocirun_mount_ctx *m, const char *path, struct ocirun_error **e
     return ocirun_error_set (err, errno, "linux.maskedPaths: stat `%s`", path);
   if (S_ISDIR (st.st_mode))
     {
-      cleanup_free char *data = with_label ("size=0,mode=0555", m->mount_label);
-      if (mount ("tmpfs", proc_fd_path (fd, fdpath), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                 data) < 0)
-        return ocirun_error_set (err, errno, "linux.maskedPaths: mask directory `%s`", path);
+      if (mask_dir (m, fd, err) < 0)
+        return ocirun_error_wrap (err, "linux.maskedPaths: mask directory `%s`", path);
+      return 0;
     }
-  else if (S_ISLNK (st.st_mode))
+  if (S_ISLNK (st.st_mode))
     return 0; /* a symlink cannot be a mount point; its target is masked if listed */
-  else if (mount ("/dev/null", proc_fd_path (fd, fdpath), NULL, MS_BIND, NULL) < 0)
-    return ocirun_error_set (err, errno, "linux.maskedPaths: mask `%s`", path);
+  if (m->devnull_fd < 0)
+    return ocirun_error_set (err, EBADF, "linux.maskedPaths: no verified /dev/null");
+  if (ocirun_bind_fd (m->devnull_fd, fd, false, true, err) < 0)
+    return ocirun_error_wrap (err, "linux.maskedPaths: mask `%s` with /dev/null", path);
   return 0;
 }
 
 static int
 readonly_path (struct ocirun_mount_ctx *m, const char *path, struct ocirun_error **err)
 {
-  char fdpath[64];
-  unsigned long locked;
+  struct stat st;
   cleanup_close int fd = openat_in_root (m->rootfd, path, O_PATH | O_NOFOLLOW, 0, NULL);
   if (fd < 0)
     return 0;
-  proc_fd_path (fd, fdpath);
-  if (mount (fdpath, fdpath, NULL, MS_BIND | MS_REC, NULL) < 0)
-    return ocirun_error_set (err, errno, "linux.readonlyPaths: bind `%s`", path);
-  {
-    /* the fd still names the covered inode; reopen to reach the new mount */
-    cleanup_close int fd2 = openat_in_root (m->rootfd, path, O_PATH | O_NOFOLLOW, 0, err);
-    if (fd2 < 0)
-      return -1;
-    proc_fd_path (fd2, fdpath);
-    locked = locked_flags_of (fdpath);
-    if (mount (NULL, fdpath, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked, NULL) < 0)
-      return ocirun_error_set (err, errno, "linux.readonlyPaths: make `%s` read-only", path);
-  }
+  if (fstat (fd, &st) < 0)
+    return ocirun_error_set (err, errno, "linux.readonlyPaths: stat `%s`", path);
+  if (S_ISLNK (st.st_mode))
+    return 0; /* as for masks: the target is made read-only if listed */
+  /* recursively: whatever was mounted below (masks included) is read-only too */
+  if (ocirun_bind_fd (fd, fd, true, true, err) < 0)
+    return ocirun_error_wrap (err, "linux.readonlyPaths: make `%s` read-only", path);
   return 0;
 }
 
@@ -610,18 +758,30 @@ give_root_a_master (const struct oci_config *config, struct ocirun_error **err)
 }
 
 int
+ocirun_mounts_mask (struct ocirun_mount_ctx *m, struct ocirun_error **err)
+{
+  const struct oci_config_linux *linux = m->config->linux;
+  if (linux == NULL)
+    return 0;
+  for (size_t i = 0; i < linux->masked_paths_len; i++)
+    if (mask_path (m, linux->masked_paths[i], err) < 0)
+      return -1;
+  for (size_t i = 0; i < linux->readonly_paths_len; i++)
+    if (readonly_path (m, linux->readonly_paths[i], err) < 0)
+      return -1;
+  if (m->devnull_fd >= 0)
+    close (m->devnull_fd);
+  m->devnull_fd = -1;
+  return 0;
+}
+
+int
 ocirun_mounts_finalize (struct ocirun_mount_ctx *m, struct ocirun_error **err)
 {
   const struct oci_config_linux *linux = m->config->linux;
 
   if (linux)
     {
-      for (size_t i = 0; i < linux->masked_paths_len; i++)
-        if (mask_path (m, linux->masked_paths[i], err) < 0)
-          return -1;
-      for (size_t i = 0; i < linux->readonly_paths_len; i++)
-        if (readonly_path (m, linux->readonly_paths[i], err) < 0)
-          return -1;
       if (linux->rootfs_propagation && *linux->rootfs_propagation)
         {
           unsigned long p = ocirun_propagation_from_string (linux->rootfs_propagation);

@@ -42,6 +42,7 @@ struct ocirun_mount_ctx
   const char *mount_label;
   const char *bundle;         /* relative bind sources are relative to it */
   int *idmap_fds;             /* per mount: a detached idmapped mount from the runtime, or -1 */
+  int devnull_fd;             /* the host's /dev/null, opened and checked before any config mount */
 };
 
 /* Before pivot_root: make the mount tree private to us, bind the rootfs onto
@@ -50,7 +51,21 @@ int ocirun_mounts_prepare_rootfs (struct ocirun_mount_ctx *m, struct ocirun_erro
 int ocirun_mounts_do_config (struct ocirun_mount_ctx *m, struct ocirun_error **err);
 /* pivot_root into the rootfs (or MS_MOVE + chroot when NO_PIVOT).  */
 int ocirun_mounts_pivot (struct ocirun_mount_ctx *m, bool no_pivot, struct ocirun_error **err);
-/* After pivot_root: maskedPaths, readonlyPaths, rootfsPropagation, root.readonly.  */
+/* Before pivot_root, after every other mount: maskedPaths, readonlyPaths.
+   Masks are bound from m->devnull_fd (never from the path /dev/null, never
+   by a path at all: open_tree + move_mount), on targets opened without
+   following symlinks; read-only paths are made read-only recursively, so
+   the masks below them are too, whatever order the lists come in.  */
+int ocirun_mounts_mask (struct ocirun_mount_ctx *m, struct ocirun_error **err);
+/* After pivot_root: rootfsPropagation, root.readonly.  */
 int ocirun_mounts_finalize (struct ocirun_mount_ctx *m, struct ocirun_error **err);
+void ocirun_mounts_ctx_release (struct ocirun_mount_ctx *m);
+
+/* Bind the file or directory open at SRC_FD onto the target open at
+   TARGET_FD (recursively when RECURSIVE, read-only when READONLY), by fds
+   only: open_tree + move_mount (Linux >= 5.2), else /proc/self/fd.  */
+int ocirun_bind_fd (int src_fd, int target_fd, bool recursive, bool readonly, struct ocirun_error **err);
+/* Open the null device and check it is one (char 1:3).  */
+int ocirun_open_dev_null (const char *path, struct ocirun_error **err);
 
 #endif

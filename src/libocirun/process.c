@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include "process.h"
+#include "procfs.h"
 #include "utils.h"
 
 static const struct
@@ -163,19 +164,15 @@ ocirun_find_executable (const char *argv0, char **env, size_t n_env, const char 
 int
 ocirun_oom_score_adj_apply (pid_t pid, const struct oci_config_process *p, struct ocirun_error **err)
 {
-  char path[64], val[32];
-  cleanup_close int fd = -1;
+  char val[32];
   if (p == NULL || ! p->oom_score_adj_present)
     return 0;
   if (p->oom_score_adj < -1000 || p->oom_score_adj > 1000)
     return ocirun_error_set (err, 0, "process.oomScoreAdj: %lld is outside -1000..1000",
                              (long long) p->oom_score_adj);
-  snprintf (path, sizeof (path), "/proc/%d/oom_score_adj", pid);
   snprintf (val, sizeof (val), "%lld", (long long) p->oom_score_adj);
-  fd = open (path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0 || write (fd, val, strlen (val)) < 0)
-    return ocirun_error_set (err, errno,
-                             "process.oomScoreAdj: set %s (lowering it needs CAP_SYS_RESOURCE)", val);
+  if (ocirun_procfs_write_pid (pid, "oom_score_adj", val, err) < 0)
+    return ocirun_error_wrap (err, "process.oomScoreAdj: set %s (lowering it needs CAP_SYS_RESOURCE)", val);
   return 0;
 }
 
@@ -244,11 +241,13 @@ ocirun_sysctl_apply (const struct oci_config *config, struct ocirun_error **err)
   const struct oci_map_string *s = config->linux ? config->linux->sysctl : NULL;
   for (size_t i = 0; s && i < s->len; i++)
     {
-      cleanup_free char *path = xasprintf ("/proc/sys/%s", s->keys[i]);
-      for (char *c = path + 10; *c; c++)
+      /* through the runtime's own procfs: a volume or symlink on the
+         container's /proc/sys cannot redirect the write */
+      cleanup_free char *path = xasprintf ("sys/%s", s->keys[i]);
+      for (char *c = path + 4; *c; c++)
         if (*c == '.')
           *c = '/';
-      if (write_file_at (AT_FDCWD, path, s->values[i], strlen (s->values[i]), err) < 0)
+      if (ocirun_procfs_write (path, s->values[i], err) < 0)
         return ocirun_error_wrap (err, "linux.sysctl: set `%s`", s->keys[i]);
     }
   return 0;
@@ -372,7 +371,15 @@ static bool
 setgroups_denied_here (void)
 {
   cleanup_free char *v = NULL;
-  return read_all_file ("/proc/self/setgroups", &v, NULL, NULL) == 0 && str_has_prefix (v, "deny");
+  struct ocirun_error *e = NULL;
+  cleanup_close int fd = ocirun_procfs_open ("self/setgroups", O_RDONLY, &e);
+  if (fd < 0)
+    {
+      ocirun_debug ("%s", e->msg);
+      ocirun_error_free (&e);
+      return false;
+    }
+  return read_all_fd (fd, "/proc/self/setgroups", &v, NULL, NULL) == 0 && str_has_prefix (v, "deny");
 }
 
 int
@@ -472,7 +479,7 @@ ocirun_time_offsets_apply (const struct oci_config_linux *linux, struct ocirun_e
       len += (size_t) sprintf (buf + len, "%s %lld %u\n", clk, (long long) t->values[i]->secs,
                                t->values[i]->nanosecs);
     }
-  if (write_file ("/proc/self/timens_offsets", buf, len, err) < 0)
+  if (ocirun_procfs_write ("self/timens_offsets", buf, err) < 0)
     return ocirun_error_wrap (err, "linux.timeOffsets");
   return 0;
 }

@@ -13,9 +13,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <linux/magic.h>
+#include "mounts.h"
+#include "procfs.h"
 #include "terminal.h"
 #include "utils.h"
 
@@ -58,31 +62,107 @@ ocirun_send_fd (int sock, int fd, struct ocirun_error **err)
   return 0;
 }
 
+/* The pty master from the container's devpts: /dev/ptmx resolved inside the
+   root, checked to be a ptmx of a devpts instance.  */
+static int
+open_ptmx (int root, struct ocirun_error **err)
+{
+  struct stat st;
+  cleanup_close int master = openat_in_root (root, "/dev/ptmx", O_RDWR | O_NOCTTY, 0, err);
+  if (master < 0)
+    return ocirun_error_wrap (err, "process.terminal: open /dev/ptmx (is /dev/pts mounted?)");
+  if (fstat (master, &st) < 0 || ! S_ISCHR (st.st_mode) || major (st.st_rdev) != 5 || minor (st.st_rdev) != 2
+      || ! ocirun_fd_has_fs_magic (master, DEVPTS_SUPER_MAGIC))
+    return ocirun_error_set (err, 0, "process.terminal: /dev/ptmx is not the ptmx of a devpts mount");
+  return steal_fd (&master);
+}
+
+/* The slave: from the master (TIOCGPTPEER, Linux >= 4.13), never by a path
+   the container could swap; else /dev/pts/N, checked to be that pty.  */
+static int
+open_pty_slave (int root, int master, struct ocirun_error **err)
+{
+  struct stat st;
+  int ptyno;
+  cleanup_close int slave = ioctl (master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (ioctl (master, TIOCGPTN, &ptyno) < 0)
+    return ocirun_error_set (err, errno, "process.terminal: pty number");
+  if (slave < 0)
+    {
+      char path[64];
+      snprintf (path, sizeof (path), "/dev/pts/%d", ptyno);
+      slave = openat_in_root (root, path, O_RDWR | O_NOCTTY | O_NOFOLLOW, 0, err);
+      if (slave < 0)
+        return ocirun_error_wrap (err, "process.terminal");
+    }
+  if (fstat (slave, &st) < 0 || ! S_ISCHR (st.st_mode) || minor (st.st_rdev) != (unsigned int) (ptyno & 0xff)
+      || ! ocirun_fd_has_fs_magic (slave, DEVPTS_SUPER_MAGIC))
+    return ocirun_error_set (err, 0, "process.terminal: the pty slave is not a devpts terminal");
+  return steal_fd (&slave);
+}
+
+/* Bind the pty (by its fd) on /dev/console (a regular file we create, opened
+   without following symlinks): CVE-2025-52565.  */
+static void
+bind_console (int root, int slave)
+{
+  struct ocirun_error *e = NULL;
+  cleanup_close int dev = openat_in_root (root, "/dev", O_PATH | O_DIRECTORY, 0, &e);
+  cleanup_close int target = -1;
+  struct stat st;
+
+  if (dev < 0)
+    goto fail;
+  if (fstatat (dev, "console", &st, AT_SYMLINK_NOFOLLOW) < 0 || ! S_ISREG (st.st_mode))
+    {
+      int f;
+      if (unlinkat (dev, "console", 0) < 0 && errno != ENOENT)
+        {
+          ocirun_error_set (&e, errno, "remove /dev/console");
+          goto fail;
+        }
+      f = openat (dev, "console", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (f < 0)
+        {
+          ocirun_error_set (&e, errno, "create /dev/console");
+          goto fail;
+        }
+      close (f);
+    }
+  target = openat (dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (target < 0 || fstat (target, &st) < 0 || ! S_ISREG (st.st_mode))
+    {
+      ocirun_error_set (&e, 0, "/dev/console changed while being created");
+      goto fail;
+    }
+  if (ocirun_bind_fd (slave, target, false, false, &e) < 0)
+    goto fail;
+  return;
+fail:
+  /* as before: a container without /dev/console still runs */
+  ocirun_debug ("bind the pty on /dev/console: %s", e ? e->msg : "?");
+  ocirun_error_free (&e);
+}
+
 int
-ocirun_pty_setup (bool bind_console, const struct oci_config_process_console_size *size,
+ocirun_pty_setup (bool want_console, const struct oci_config_process_console_size *size,
                   struct ocirun_error **err)
 {
+  cleanup_close int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   cleanup_close int master = -1;
   cleanup_close int slave = -1;
   int unlock = 0;
-  int ptyno;
-  char slave_path[64];
 
-  master = open ("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (root < 0)
+    return ocirun_error_set (err, errno, "open /");
+  master = open_ptmx (root, err);
   if (master < 0)
-    return ocirun_error_set (err, errno, "process.terminal: open /dev/ptmx (is /dev/pts mounted?)");
+    return -1;
   if (ioctl (master, TIOCSPTLCK, &unlock) < 0)
     return ocirun_error_set (err, errno, "process.terminal: unlock pty");
-  slave = ioctl (master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (ioctl (master, TIOCGPTN, &ptyno) < 0)
-    return ocirun_error_set (err, errno, "process.terminal: pty number");
-  snprintf (slave_path, sizeof (slave_path), "/dev/pts/%d", ptyno);
+  slave = open_pty_slave (root, master, err);
   if (slave < 0)
-    {
-      slave = open (slave_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
-      if (slave < 0)
-        return ocirun_error_set (err, errno, "process.terminal: open `%s`", slave_path);
-    }
+    return -1;
   if (size)
     {
       struct winsize ws = { .ws_row = (unsigned short) size->height,
@@ -90,20 +170,8 @@ ocirun_pty_setup (bool bind_console, const struct oci_config_process_console_siz
       if (ioctl (master, TIOCSWINSZ, &ws) < 0)
         return ocirun_error_set (err, errno, "process.consoleSize");
     }
-  if (bind_console)
-    {
-      struct stat st;
-      int f;
-      if (lstat ("/dev/console", &st) < 0 || ! S_ISREG (st.st_mode))
-        {
-          unlink ("/dev/console");
-          f = open ("/dev/console", O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-          if (f >= 0)
-            close (f);
-        }
-      if (mount (slave_path, "/dev/console", NULL, MS_BIND, NULL) < 0)
-        ocirun_debug ("bind %s on /dev/console: %s", slave_path, strerror (errno));
-    }
+  if (want_console)
+    bind_console (root, slave);
   if (setsid () < 0)
     return ocirun_error_set (err, errno, "setsid");
   if (ioctl (slave, TIOCSCTTY, 0) < 0)

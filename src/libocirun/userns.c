@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include "userns.h"
+#include "procfs.h"
 #include "utils.h"
 
 int
@@ -87,15 +88,7 @@ ocirun_userns_direct_ok (struct oci_id_mapping **maps, size_t n, uid_t own)
 static int
 write_proc (pid_t pid, const char *file, const char *data, struct ocirun_error **err)
 {
-  char path[64];
-  cleanup_close int fd = -1;
-  snprintf (path, sizeof (path), "/proc/%d/%s", pid, file);
-  fd = open (path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return ocirun_error_set (err, errno, "open %s", path);
-  if (write (fd, data, strlen (data)) < 0)
-    return ocirun_error_set (err, errno, "write %s", path);
-  return 0;
+  return ocirun_procfs_write_pid (pid, file, data, err);
 }
 
 /* Explain why newuidmap/newgidmap refused: name the user, the range, the file.  */

@@ -291,6 +291,77 @@ rm_rf_at (int parentfd, const char *name)
   return unlinkat (parentfd, name, AT_REMOVEDIR);
 }
 
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC 4
+#endif
+
+static void
+close_range_or_loop (unsigned int lo, unsigned int hi, unsigned int flags)
+{
+  unsigned int top;
+  if (lo > hi)
+    return;
+  if (syscall (SYS_close_range, lo, hi, flags) == 0)
+    return;
+  /* Linux < 5.9 */
+  top = (unsigned int) sysconf (_SC_OPEN_MAX);
+  if (top > 65536)
+    top = 65536;
+  for (unsigned int fd = lo; fd <= hi && fd < top; fd++)
+    if (flags & CLOSE_RANGE_CLOEXEC)
+      fcntl ((int) fd, F_SETFD, FD_CLOEXEC);
+    else
+      close ((int) fd);
+}
+
+void
+close_fds_from (int from, const int *keep, size_t n_keep)
+{
+  unsigned int lo = (unsigned int) from;
+  /* the kept fds in increasing order */
+  for (;;)
+    {
+      int next = -1;
+      for (size_t i = 0; i < n_keep; i++)
+        if (keep[i] >= (int) lo && (next < 0 || keep[i] < next))
+          next = keep[i];
+      if (next < 0)
+        break;
+      if ((unsigned int) next > lo)
+        close_range_or_loop (lo, (unsigned int) next - 1, 0);
+      lo = (unsigned int) next + 1;
+    }
+  close_range_or_loop (lo, ~0U, 0);
+}
+
+void
+cloexec_fds_from (int from)
+{
+  close_range_or_loop ((unsigned int) from, ~0U, CLOSE_RANGE_CLOEXEC);
+}
+
+int
+chdir_in_root (const char *path, struct ocirun_error **err)
+{
+  cleanup_close int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int dir = -1;
+  char buf[PATH_MAX];
+  long n;
+
+  if (root < 0)
+    return ocirun_error_set (err, errno, "open /");
+  dir = openat_in_root (root, path, O_PATH | O_DIRECTORY, 0, err);
+  if (dir < 0)
+    return -1;
+  if (fchdir (dir) < 0)
+    return ocirun_error_set (err, errno, "chdir `%s`", path);
+  /* the kernel says "(unreachable)" for a directory outside the root */
+  n = syscall (SYS_getcwd, buf, sizeof (buf));
+  if (n < 0 || buf[0] != '/')
+    return ocirun_error_set (err, EPERM, "`%s` is outside the container's root", path);
+  return 0;
+}
+
 const char *
 proc_fd_path (int fd, char buf[static 64])
 {

@@ -82,6 +82,15 @@ int openat_in_root (int rootfd, const char *path, int flags, mode_t mode, struct
 /* Create every missing directory of PATH under ROOTFD (safely), return an O_PATH
    fd on the final directory (or on a file created when IS_FILE).  */
 int mkdirat_in_root (int rootfd, const char *path, mode_t mode, bool is_file, struct ocirun_error **err);
+/* Close every fd >= FROM except the KEEP ones (CVE-2024-21626: no runtime
+   fd may reach the container).  */
+void close_fds_from (int from, const int *keep, size_t n_keep);
+/* Mark every fd >= FROM close-on-exec.  */
+void cloexec_fds_from (int from);
+/* chdir to PATH resolved inside the current root without magic links (a
+   /proc/self/fd/N cannot lead out), then check that the kernel agrees the
+   working directory is under the root.  */
+int chdir_in_root (const char *path, struct ocirun_error **err);
 /* "/proc/self/fd/N" into buf.  */
 const char *proc_fd_path (int fd, char buf[static 64]);
 
