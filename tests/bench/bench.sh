@@ -9,9 +9,17 @@
 #                                   runc, each with its cgroupfs manager
 # Needs: apt-get install hyperfine crun runc.  Prints "ratio" lines (mean time of
 # the other runtime / mean time of ocirun: > 1 means ocirun is faster).
+# "ocirun-ro" is the same binary on a read-only mount: create, run and exec
+# then skip the sealed memfd copy that protects the binary from containers
+# (CVE-2019-5736), so ocirun/ocirun-ro is the per-run cost of that copy.
+# The read-only mount is made in a private mount namespace.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${BENCH_RUNS:-30}
+
+if [ "${1:-}" != --vm ] && [ -z "${BENCH_UNSHARED:-}" ] && [ "$(id -u)" = 0 ]; then
+  BENCH_UNSHARED=1 exec unshare -m --propagation private -- "$0" "$@"
+fi
 
 if [ "${1:-}" = --vm ]; then
   vm=${OCIVM_RUN:-$(cd "$top/.." && pwd)/shared/vm/run-in-vm.sh}
@@ -48,6 +56,14 @@ state=$(mktemp -d)
 cd "$bundle"
 cmds=("$ocirun --root $state/ocirun $ocirun_global run b\$RANDOM")
 names=(ocirun)
+if [ -n "${BENCH_UNSHARED:-}" ] || [ -n "${BENCH_IN_VM:-}" ]; then
+  mkdir -p "$state/ro"
+  cp "$ocirun" "$state/ro/ocirun"
+  if mount --bind "$state/ro" "$state/ro" && mount -o remount,bind,ro "$state/ro"; then
+    cmds+=("$state/ro/ocirun --root $state/ocirun-ro $ocirun_global run b\$RANDOM")
+    names+=(ocirun-ro)
+  fi
+fi
 for rt in "${rts[@]}"; do
   command -v "$rt" >/dev/null || continue
   cmds+=("$rt --root $state/$rt run b\$RANDOM")
@@ -62,5 +78,9 @@ echo
 echo "binary size: ocirun $(stat -c %s "$ocirun") bytes$(for rt in "${rts[@]}"; do command -v "$rt" >/dev/null && printf ', %s %s bytes' "$rt" "$(stat -c %s "$(command -v "$rt")")"; done)"
 jq -r --argjson base "$base" '.results[] | "mean \(.command): \(.mean * 1000 | floor) ms (stddev \(.stddev * 1000 | floor) ms)" ' "$state/bench.json"
 jq -r --argjson base "$base" '.results[] | select(.command != "ocirun") | "ratio \(.command)/ocirun: \(.mean / $base * 100 | floor / 100)"' "$state/bench.json"
+if jq -e '.results[] | select(.command == "ocirun-ro")' "$state/bench.json" >/dev/null; then
+  jq -r '[.results[] | {(.command): .mean}] | add | "binary protection (sealed memfd copy): \((.ocirun - ."ocirun-ro") * 1000 * 100 | floor / 100) ms per run, ocirun/ocirun-ro = \(.ocirun / ."ocirun-ro" * 100 | floor / 100)"' "$state/bench.json"
+fi
+umount "$state/ro" 2>/dev/null || true
 [ -n "${BENCH_IN_VM:-}" ] && cp "$state/bench.json" "$OCIVM_OUT/" 2>/dev/null || true
 rm -rf "$state"
