@@ -69,6 +69,12 @@ walk_beneath (int dirfd, const char *rel, const char *full, int flags, struct oc
       if (strcmp (comp, "..") == 0 || strcmp (comp, ".") == 0)
         return ocirun_error_set (err, EINVAL, "/proc/%s: `%s` is not allowed", full, comp);
       fd = openat (at, comp, (next ? O_PATH | O_DIRECTORY : flags) | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
+        {
+          struct stat lst;
+          if (fstatat (at, comp, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK (lst.st_mode))
+            return ocirun_error_set (err, ELOOP, "/proc/%s is (or passes through) a symlink: refusing it", full);
+        }
       if (fd < 0)
         return ocirun_error_set (err, errno, "open /proc/%s", full);
       if (fstat (fd, &st) < 0 || st.st_dev != procfs_dev)
