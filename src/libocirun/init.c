@@ -202,6 +202,10 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
   if (c->hooks && c->hooks->create_container_len)
     {
       cleanup_free char *state = container_state_json (a, host_pid, "created");
+      /* a hook in the container's namespaces starts in its root, not in a
+         directory of the runtime's */
+      if (fchdir (m.rootfd) < 0)
+        return ocirun_error_set (err, errno, "chdir to the rootfs");
       if (ocirun_hooks_run (c->hooks->create_container, c->hooks->create_container_len,
                            "createContainer", state, false, err) < 0)
         return -1;
