@@ -348,6 +348,10 @@ HEADER_PROLOGUE = """\
      NAME_present flag; arrays are NAME + NAME_len (a non-NULL pointer with
      NAME_len == 0 is an explicitly empty array); objects and maps are
      pointers (NULL when absent).
+   - A parsed array has one zeroed element after the last: arrays of
+     strings and objects (map keys and values too) are NULL-terminated, so
+     process.args or a hook's env can go to execve as they are.  Code that
+     builds an array by hand must keep NAME[NAME_len] == NULL itself.
    - For every struct type T:
        void free_T (T *p);                                  NULL-safe, deep
        T *T_parse_data (const char *json, size_t len, char **err);
@@ -704,7 +708,8 @@ oc_parse_array (const struct oc_field *f, yajl_val v, const struct oc_path *p,
 
   if (!YAJL_IS_ARRAY (v))
     return oc_type_error (err, p, "array", v);
-  arr = oc_xcalloc (v->u.array.len, es);
+  /* one zeroed element more: char ** and T ** arrays are NULL-terminated */
+  arr = oc_xcalloc (v->u.array.len + 1, es);
   oc_setp (r, f->off, arr);
   for (i = 0; i < v->u.array.len; i++)
     {
@@ -732,8 +737,9 @@ oc_parse_type (const struct oc_type *t, yajl_val v, const struct oc_path *p, cha
     {
       const struct oc_field *f = &t->fields[0];
       size_t n = v->u.object.len, es = oc_kinds[f->kind].size;
-      char **keys = oc_xcalloc (n, sizeof (char *));
-      char *vals = oc_xcalloc (n, es);
+      /* NULL-terminated, like arrays */
+      char **keys = oc_xcalloc (n + 1, sizeof (char *));
+      char *vals = oc_xcalloc (n + 1, es);
       oc_setp (r, t->keys_off, keys);
       oc_setp (r, f->off, vals);
       for (i = 0; i < n; i++)
