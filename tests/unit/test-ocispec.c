@@ -515,6 +515,66 @@ test_other_roots (void)
   }
 }
 
+/* Every parsed array of strings or objects ends with NULL after its last
+   element (execve takes args and env as they are); an empty array is a
+   non-NULL array holding just NULL; an absent one stays NULL.  */
+static int
+strv_terminated (char **v, size_t n, size_t want)
+{
+  return v != NULL && n == want && v[n] == NULL;
+}
+
+static void
+test_null_terminated (void)
+{
+  const char *json =
+    "{\"ociVersion\":\"1.0\","
+    "\"process\":{\"cwd\":\"/\",\"args\":[\"sh\",\"-c\",\"true\"],\"env\":[\"PATH=/bin\",\"A=1\"]},"
+    "\"mounts\":[{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"/a\",\"options\":[\"bind\",\"ro\"]},"
+    "{\"destination\":\"/b\",\"type\":\"tmpfs\",\"options\":[]},{\"destination\":\"/c\"}],"
+    "\"hooks\":{\"prestart\":[{\"path\":\"/bin/h\",\"args\":[\"h\",\"x\"],\"env\":[\"K=V\"]}],"
+    "\"poststop\":[{\"path\":\"/bin/h\",\"args\":[],\"env\":[]},{\"path\":\"/bin/h\"}]},"
+    "\"annotations\":{\"a\":\"1\",\"b\":\"2\"}}";
+  char *err = NULL;
+  oci_config *c = oci_config_parse_data (json, strlen (json), &err);
+  oci_config_process *p;
+
+  check (c != NULL, "config with arrays parses%s%s", err ? ": " : "", err ? err : "");
+  free (err);
+  err = NULL;
+  if (c == NULL)
+    return;
+  check (strv_terminated (c->process->args, c->process->args_len, 3), "process.args is NULL-terminated");
+  check (strv_terminated (c->process->env, c->process->env_len, 2), "process.env is NULL-terminated");
+  check (c->mounts_len == 3 && c->mounts[3] == NULL, "an array of objects (mounts) is NULL-terminated");
+  check (strv_terminated (c->mounts[0]->options, c->mounts[0]->options_len, 2),
+         "mounts[0].options is NULL-terminated");
+  check (strv_terminated (c->mounts[1]->options, c->mounts[1]->options_len, 0),
+         "an empty mounts[1].options is a non-NULL array holding just NULL");
+  check (c->mounts[2]->options == NULL && c->mounts[2]->options_len == 0,
+         "an absent mounts[2].options stays NULL");
+  check (c->hooks->prestart_len == 1 && c->hooks->prestart[1] == NULL, "hooks.prestart is NULL-terminated");
+  check (strv_terminated (c->hooks->prestart[0]->args, c->hooks->prestart[0]->args_len, 2),
+         "hooks.prestart[0].args is NULL-terminated");
+  check (strv_terminated (c->hooks->prestart[0]->env, c->hooks->prestart[0]->env_len, 1),
+         "hooks.prestart[0].env is NULL-terminated");
+  check (strv_terminated (c->hooks->poststop[0]->args, c->hooks->poststop[0]->args_len, 0)
+         && strv_terminated (c->hooks->poststop[0]->env, c->hooks->poststop[0]->env_len, 0),
+         "an empty hook args and env are non-NULL arrays holding just NULL");
+  check (c->hooks->poststop[1]->args == NULL && c->hooks->poststop[1]->env == NULL,
+         "a hook without args and env has NULL ones");
+  check (c->annotations->len == 2 && c->annotations->keys[2] == NULL && c->annotations->values[2] == NULL,
+         "map keys and values are NULL-terminated");
+  free_oci_config (c);
+
+  /* the exec process document (--process) goes through the same parser */
+  p = oci_config_process_parse_data (LIT ("{\"cwd\":\"/\",\"args\":[\"ls\"],\"env\":[]}"), &err);
+  check (p && strv_terminated (p->args, p->args_len, 1) && strv_terminated (p->env, p->env_len, 0),
+         "an exec process's args and empty env are NULL-terminated%s%s", err ? ": " : "", err ? err : "");
+  free (err);
+  free_oci_config_process (p);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -530,6 +590,7 @@ main (int argc, char **argv)
   test_lenient ();
   test_extensions ();
   test_other_roots ();
+  test_null_terminated ();
   printf ("1..%d\n", test_no);
   return failures ? 1 : 0;
 }
