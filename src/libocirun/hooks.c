@@ -5,6 +5,7 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -40,8 +41,12 @@ run_one (const struct oci_hook *h, const char *kind, size_t idx, const char *sta
     }
   if (pid == 0)
     {
-      char **argv;
+      /* args and env come from the parser, NULL-terminated (oci_spec.h):
+         they go to execve as they are, with no allocation in the child */
+      char *path_argv[] = { h->path, NULL };
       char *empty_env[] = { NULL };
+      char **argv = h->args_len > 0 ? h->args : path_argv;
+      char **envp = h->env != NULL ? h->env : empty_env;
       sigset_t all;
       sigemptyset (&all);
       sigprocmask (SIG_SETMASK, &all, NULL);
@@ -50,18 +55,7 @@ run_one (const struct oci_hook *h, const char *kind, size_t idx, const char *sta
       /* stdout of a hook must not reach an engine reading ours */
       if (! isatty (1))
         dup2 (2, 1);
-      if (h->args_len)
-        {
-          argv = xmalloc0 ((h->args_len + 1) * sizeof (char *));
-          for (size_t i = 0; i < h->args_len; i++)
-            argv[i] = h->args[i];
-        }
-      else
-        {
-          argv = xmalloc0 (2 * sizeof (char *));
-          argv[0] = h->path;
-        }
-      execve (h->path, argv, h->env_len ? h->env : empty_env);
+      execve (h->path, argv, envp);
       dprintf (2, "ocirun: hooks.%s[%zu]: exec `%s`: %s\n", kind, idx, h->path, strerror (errno));
       _exit (127);
     }
@@ -78,9 +72,11 @@ run_one (const struct oci_hook *h, const char *kind, size_t idx, const char *sta
       if (pidfd >= 0)
         {
           struct pollfd p = { .fd = pidfd, .events = POLLIN };
+          /* seconds to ms without overflow: longer than INT_MAX ms is forever */
+          int ms = h->timeout > INT_MAX / 1000 ? -1 : (int) h->timeout * 1000;
           int r;
           do
-            r = poll (&p, 1, (int) (h->timeout * 1000));
+            r = poll (&p, 1, ms);
           while (r < 0 && errno == EINTR);
           if (r == 0)
             {
