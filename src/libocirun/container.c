@@ -1099,9 +1099,21 @@ ocirun_container_list (struct ocirun_context *ctx, struct ocirun_container_info 
     {
       struct ocirun_store *st = NULL;
       struct oci_ocirun_state *state = NULL;
-      if (ocirun_store_open (root, ids[i], false, &st, NULL) < 0)
-        continue;
-      if (ocirun_store_read_state (st, &state, NULL) == 0)
+      struct ocirun_error *e = NULL;
+      /* a record being created or deleted right now, or left by an
+         interrupted create, is not listed (as runc): say why with --debug */
+      if (ocirun_store_open (root, ids[i], false, &st, &e) < 0)
+        {
+          ocirun_debug ("list: %s", e->msg);
+          ocirun_error_free (&e);
+          continue;
+        }
+      if (ocirun_store_read_state (st, &state, &e) < 0)
+        {
+          ocirun_debug ("list: %s", e->msg);
+          ocirun_error_free (&e);
+        }
+      else
         {
           const char *status = ocirun_store_live_status (st, state);
           v[count].id = xstrdup (ids[i]);

@@ -28,6 +28,21 @@ vformat (const char *fmt, va_list ap)
   return s;
 }
 
+void
+ocirun_error_propagate (struct ocirun_error **err, struct ocirun_error **from)
+{
+  if (*from == NULL)
+    return;
+  if (err != NULL && *err == NULL)
+    {
+      *err = *from;
+      *from = NULL;
+      return;
+    }
+  ocirun_debug ("dropped error: %s", (*from)->msg);
+  ocirun_error_free (from);
+}
+
 int
 ocirun_error_set (struct ocirun_error **err, int errnum, const char *fmt, ...)
 {

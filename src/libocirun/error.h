@@ -20,6 +20,9 @@ int ocirun_error_set (struct ocirun_error **err, int errnum, const char *fmt, ..
 int ocirun_error_wrap (struct ocirun_error **err, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
 void ocirun_error_free (struct ocirun_error **err);
+/* Hand *from on to *err (when err can take it; else it is logged at debug
+   level and freed).  */
+void ocirun_error_propagate (struct ocirun_error **err, struct ocirun_error **from);
 /* Release *err and return the error number it held (0 if none).  */
 int ocirun_error_release (struct ocirun_error **err);
 

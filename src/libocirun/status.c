@@ -215,18 +215,20 @@ ocirun_store_read_state (struct ocirun_store *st, struct oci_ocirun_state **out,
   cleanup_free char *buf = NULL;
   cleanup_free char *msg = NULL;
   size_t len;
+  struct ocirun_error *e = NULL;
 
-  if (read_all_file_at (st->dirfd, OCIRUN_STATE_NAME, &buf, &len, err) < 0)
+  if (read_all_file_at (st->dirfd, OCIRUN_STATE_NAME, &buf, &len, &e) < 0)
     {
-      if ((*err)->errnum == ENOENT)
+      if (e->errnum != ENOENT)
         {
-          ocirun_error_free (err);
-          return ocirun_error_set (err, 0,
-                                   "container `%s` has no state (its creation was interrupted): "
-                                   "remove it with `ocirun delete --force %s`",
-                                   st->id, st->id);
+          ocirun_error_propagate (err, &e);
+          return -1;
         }
-      return -1;
+      ocirun_error_free (&e);
+      return ocirun_error_set (err, 0,
+                               "container `%s` has no state (its creation was interrupted): "
+                               "remove it with `ocirun delete --force %s`",
+                               st->id, st->id);
     }
   *out = oci_ocirun_state_parse_data (buf, len, &msg);
   if (*out == NULL)

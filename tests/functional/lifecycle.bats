@@ -294,3 +294,18 @@ load helpers
   [ "$status" -ne 0 ]
   [[ "$output" == *"does not exist"* ]]
 }
+
+@test "list skips a record whose creation was interrupted (no state.json) and lists the rest" {
+  set_args sleep 100
+  ocirun_bg create --bundle "$BUNDLE" "$ID"
+  mkdir -p "$ROOT/interrupted-$ID"
+  run_ocirun list -q
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"$ID"* ]]
+  [[ "$output" != *"interrupted-$ID"* ]]
+  run_ocirun list --format json
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | jq -r '.[].id' | grep -c "^$ID\$")" -eq 1 ]
+  run_ocirun delete --force "interrupted-$ID"
+  [ "$status" -eq 0 ]
+}
