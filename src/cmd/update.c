@@ -81,8 +81,8 @@ cmd_update (struct ocirun_context *ctx, int argc, char **argv, struct ocirun_err
         case O_RESOURCES:
           free (resources_json);
           resources_json = NULL;
-          if (strcmp (optarg, "-") == 0 ? read_all_fd (0, "stdin", &resources_json, NULL, err) < 0
-                                        : read_all_file (optarg, &resources_json, NULL, err) < 0)
+          if (strcmp (optarg, "-") == 0 ? read_json_fd (0, "stdin", &resources_json, NULL, err) < 0
+                                        : read_json_file (optarg, &resources_json, NULL, err) < 0)
             goto out;
           break;
         case O_MEMORY:

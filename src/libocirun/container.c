@@ -54,6 +54,11 @@ ocirun_validate_id (const char *id, struct ocirun_error **err)
   if (id == NULL || *id == '\0')
     return ocirun_error_set (err, 0, "missing container id");
   l = strlen (id);
+  for (const char *c = id; *c; c++)
+    if ((unsigned char) *c < 0x20 || *c == 0x7f)
+      /* never echo a newline or escape sequence into a one-line error */
+      return ocirun_error_set (err, 0, "invalid container id: it contains control characters "
+                               "(use only letters, digits, `_`, `-`, `.` and `+`)");
   if (l > 200)
     return ocirun_error_set (err, 0, "invalid container id `%.20s...`: longer than 200 characters", id);
   if (strcmp (id, ".") == 0 || strcmp (id, "..") == 0)
@@ -107,12 +112,13 @@ int
 ocirun_load_config (const char *path, struct oci_config **out, struct ocirun_error **err)
 {
   cleanup_free char *msg = NULL;
+  cleanup_free char *buf = NULL;
   struct oci_config *c;
-  struct stat st;
+  size_t len = 0;
 
-  if (stat (path, &st) < 0)
-    return ocirun_error_set (err, errno, "cannot read the bundle's config `%s`", path);
-  c = oci_config_parse_file (path, &msg);
+  if (read_json_file (path, &buf, &len, err) < 0)
+    return ocirun_error_wrap (err, "cannot read the bundle's config");
+  c = oci_config_parse_data (buf, len, &msg);
   if (c == NULL)
     return ocirun_error_set (err, 0, "%s: %s", path, msg ? msg : "cannot parse");
   if (ocirun_validate_oci_version (c->oci_version, err) < 0)

@@ -56,7 +56,11 @@ build_process (const struct ocirun_exec_opts *o, const struct oci_config *config
 
   if (o->process_file)
     {
-      p = oci_config_process_parse_file (o->process_file, &msg);
+      cleanup_free char *buf = NULL;
+      size_t len = 0;
+      if (read_json_file (o->process_file, &buf, &len, err) < 0)
+        return ocirun_error_wrap (err, "--process");
+      p = oci_config_process_parse_data (buf, len, &msg);
       if (p == NULL)
         return ocirun_error_set (err, 0, "--process %s: %s", o->process_file, msg ? msg : "?");
     }

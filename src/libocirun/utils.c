@@ -147,8 +147,75 @@ write_all (int fd, const void *buf, size_t len)
   return 0;
 }
 
+static int
+read_fd_limited (int fd, const char *what, size_t max, char **out, size_t *len, struct ocirun_error **err);
+
 int
 read_all_fd (int fd, const char *what, char **out, size_t *len, struct ocirun_error **err)
+{
+  return read_fd_limited (fd, what, SIZE_MAX, out, len, err);
+}
+
+int
+json_check (const char *buf, size_t len, const char *what, struct ocirun_error **err)
+{
+  int depth = 0;
+  bool in_str = false;
+  if (memchr (buf, '\0', len))
+    return ocirun_error_set (err, 0, "%s: contains a NUL byte (not JSON text)", what);
+  for (size_t i = 0; i < len; i++)
+    {
+      char c = buf[i];
+      if (in_str)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_str = false;
+          continue;
+        }
+      if (c == '"')
+        in_str = true;
+      else if ((c == '[' || c == '{') && ++depth > OCIRUN_JSON_MAX_DEPTH)
+        return ocirun_error_set (err, 0, "%s: nested deeper than %d levels", what, OCIRUN_JSON_MAX_DEPTH);
+      else if (c == ']' || c == '}')
+        depth--;
+    }
+  return 0;
+}
+
+int
+read_json_fd (int fd, const char *what, char **out, size_t *len, struct ocirun_error **err)
+{
+  cleanup_free char *buf = NULL;
+  size_t n = 0;
+  if (read_fd_limited (fd, what, OCIRUN_JSON_MAX, &buf, &n, err) < 0 || json_check (buf, n, what, err) < 0)
+    return -1;
+  if (len)
+    *len = n;
+  *out = steal_pointer (&buf);
+  return 0;
+}
+
+int
+read_json_file (const char *path, char **out, size_t *len, struct ocirun_error **err)
+{
+  struct stat st;
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer */
+  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0)
+    return ocirun_error_set (err, errno, "open `%s`", path);
+  if (fstat (fd, &st) < 0)
+    return ocirun_error_set (err, errno, "stat `%s`", path);
+  if (! S_ISREG (st.st_mode))
+    return ocirun_error_set (err, 0, "`%s` is not a regular file", path);
+  if (st.st_size > OCIRUN_JSON_MAX)
+    return ocirun_error_set (err, 0, "`%s` is larger than %d MiB", path, OCIRUN_JSON_MAX >> 20);
+  return read_json_fd (fd, path, out, len, err);
+}
+
+static int
+read_fd_limited (int fd, const char *what, size_t max, char **out, size_t *len, struct ocirun_error **err)
 {
   size_t cap = 4096, n = 0;
   cleanup_free char *buf = xmalloc0 (cap + 1);
@@ -165,6 +232,8 @@ read_all_fd (int fd, const char *what, char **out, size_t *len, struct ocirun_er
       if (r == 0)
         break;
       n += (size_t) r;
+      if (n > max)
+        return ocirun_error_set (err, EFBIG, "read `%s`: larger than %zu MiB", what, max >> 20);
       if (n == cap)
         {
           cap *= 2;

@@ -65,6 +65,15 @@ int write_all (int fd, const void *buf, size_t len);
 /* Read a whole fd/file into a NUL-terminated malloc'd buffer.  */
 int read_all_fd (int fd, const char *what, char **out, size_t *len, struct ocirun_error **err);
 int read_all_file (const char *path, char **out, size_t *len, struct ocirun_error **err);
+/* JSON input (config.json, exec --process, update --resources): a regular
+   file (or, for FD, anything) of at most OCIRUN_JSON_MAX bytes, without NUL
+   bytes and nested at most OCIRUN_JSON_MAX_DEPTH levels (the parser's free is
+   recursive).  */
+#define OCIRUN_JSON_MAX (16 << 20)
+#define OCIRUN_JSON_MAX_DEPTH 512
+int read_json_file (const char *path, char **out, size_t *len, struct ocirun_error **err);
+int read_json_fd (int fd, const char *what, char **out, size_t *len, struct ocirun_error **err);
+int json_check (const char *buf, size_t len, const char *what, struct ocirun_error **err);
 int read_all_file_at (int dirfd, const char *path, char **out, size_t *len, struct ocirun_error **err);
 /* Write a file (O_TRUNC) at dirfd; no error text when quiet and the file is missing.  */
 int write_file_at (int dirfd, const char *path, const char *data, size_t len, struct ocirun_error **err);

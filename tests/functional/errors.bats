@@ -184,3 +184,44 @@ one_line() {
   [[ "$output" == *"hooks.prestart[0]"*"exited with status 1"* ]]
   nothing_left "$ID"
 }
+
+@test "a config.json that is a FIFO is refused at once (no hang)" {
+  rm -f "$BUNDLE/config.json"
+  mkfifo "$BUNDLE/config.json"
+  run timeout 10 "$OCIRUN" --root "$ROOT" $OCIRUN_GLOBAL create --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"is not a regular file"* ]]
+  [ ! -e "$ROOT/$ID" ]
+}
+
+@test "a config.json linked to /dev/zero is refused at once (no unbounded read)" {
+  rm -f "$BUNDLE/config.json"
+  ln -s /dev/zero "$BUNDLE/config.json"
+  run timeout 10 "$OCIRUN" --root "$ROOT" $OCIRUN_GLOBAL create --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"is not a regular file"* ]]
+}
+
+@test "a config nested 300000 levels deep is an error, not a crash" {
+  python3 -c "print('[' * 300000)" > "$BUNDLE/config.json"
+  run_ocirun create --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"nested deeper than"* ]]
+  run_ocirun exec --process "$BUNDLE/config.json" "$ID"
+  [ "$status" -eq 1 ]
+}
+
+@test "a NUL byte in config.json is an error, not a truncated document" {
+  cp "$BUNDLE/config.json" "$TEST_TMP/c.json"
+  { cat "$TEST_TMP/c.json"; printf '\0garbage'; } > "$BUNDLE/config.json"
+  run_ocirun create --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"NUL byte"* ]]
+}
+
+@test "an id with a newline gets a one-line error" {
+  run_ocirun create --bundle "$BUNDLE" $'bad\nid'
+  [ "$status" -eq 1 ]
+  [ "${#lines[@]}" -eq 1 ]
+  [[ "$output" == *"control characters"* ]]
+}
