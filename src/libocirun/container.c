@@ -305,6 +305,8 @@ record_init (struct oci_ocirun_state *state, const struct ocirun_cgroup *cg, pid
 {
   state->pid = pid;
   state->init_start_time = proc_start_time (pid);
+  free (state->boot_id);
+  state->boot_id = ocirun_boot_id ();
   if (cg && cg->path)
     {
       state->cgroup_path = xstrdup (cg->path);
@@ -445,6 +447,7 @@ do_create (struct ocirun_context *ctx, bool foreground, const struct ocirun_chec
   state->pid_present = true;
   state->init_start_time = proc_start_time (getpid ());
   state->init_start_time_present = true;
+  state->boot_id = ocirun_boot_id ();
   state->bundle = xstrdup (bundle);
   state->rootfs = xstrdup (rootfs);
   state->created = ocirun_timestamp_now ();

@@ -244,6 +244,18 @@ cleanup_ocirun_statep (struct oci_ocirun_state **s)
   free_oci_ocirun_state (*s);
 }
 
+char *
+ocirun_boot_id (void)
+{
+  char *v = NULL;
+  size_t len = 0;
+  if (read_all_file ("/proc/sys/kernel/random/boot_id", &v, &len, NULL) < 0)
+    return NULL;
+  while (len && (v[len - 1] == '\n' || v[len - 1] == ' '))
+    v[--len] = '\0';
+  return v;
+}
+
 bool
 ocirun_state_process_alive (const struct oci_ocirun_state *state)
 {
@@ -254,6 +266,14 @@ ocirun_state_process_alive (const struct oci_ocirun_state *state)
 
   if (! state->pid_present || state->pid <= 0)
     return false;
+  if (state->boot_id && *state->boot_id)
+    {
+      /* a record that outlived a reboot (a persistent --root): its pid now
+         names a stranger */
+      cleanup_free char *now = ocirun_boot_id ();
+      if (now && strcmp (now, state->boot_id) != 0)
+        return false;
+    }
   snprintf (path, sizeof (path), "/proc/%ld/stat", (long) state->pid);
   fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)

@@ -41,6 +41,8 @@ int ocirun_store_read_state (struct ocirun_store *st, struct oci_ocirun_state **
 /* Live status from the stored record: "creating", "created", "running", "paused",
    "stopped".  Never fails: an unreadable process counts as stopped.  */
 const char *ocirun_store_live_status (struct ocirun_store *st, const struct oci_ocirun_state *state);
+/* The kernel's boot id (malloc'd), NULL if unreadable.  */
+char *ocirun_boot_id (void);
 bool ocirun_state_process_alive (const struct oci_ocirun_state *state);
 void cleanup_ocirun_statep (struct oci_ocirun_state **s);
 #define cleanup_ocirun_state __attribute__ ((cleanup (cleanup_ocirun_statep)))

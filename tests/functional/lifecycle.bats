@@ -309,3 +309,46 @@ load helpers
   run_ocirun delete --force "interrupted-$ID"
   [ "$status" -eq 0 ]
 }
+
+# forge_state KEY=JQ...: edit the record of $ID as a crash or reboot leaves it
+forge_state() {
+  local f="$ROOT/$ID/state.json"
+  jq "$1" "$f" > "$f.tmp" && mv "$f.tmp" "$f"
+}
+
+@test "a record whose pid now names a stranger reads as stopped; kill and delete --force never signal it" {
+  set_args sleep 100
+  ocirun_bg run --detach --bundle "$BUNDLE" "$ID"
+  [ "$(container_status "$ID")" = running ]
+  local init
+  init=$(ocirun state "$ID" | jq .pid)
+  sleep 1000 &
+  local stranger=$!
+  # the init dies (a crash), the pid goes to someone else
+  kill -9 "$init"
+  forge_state ".pid = $stranger"
+  [ "$(container_status "$ID")" = stopped ]
+  run_ocirun kill "$ID" KILL
+  [ "$status" -ne 0 ]
+  run_ocirun delete --force "$ID"
+  [ "$status" -eq 0 ]
+  kill -0 "$stranger"
+  kill "$stranger"
+}
+
+@test "a record from an earlier boot reads as stopped even when pid and start time match a live process" {
+  set_args sleep 100
+  ocirun_bg run --detach --bundle "$BUNDLE" "$ID"
+  [ "$(container_status "$ID")" = running ]
+  local init
+  init=$(ocirun state "$ID" | jq .pid)
+  forge_state '.bootId = "00000000-0000-0000-0000-000000000000"'
+  [ "$(container_status "$ID")" = stopped ]
+  run_ocirun kill "$ID" KILL
+  [ "$status" -ne 0 ]
+  # its pid is alive (for this test, the real init): never signalled
+  kill -0 "$init"
+  kill -9 "$init"
+  run_ocirun delete --force "$ID"
+  [ "$status" -eq 0 ]
+}
