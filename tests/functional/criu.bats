@@ -12,7 +12,26 @@ setup() {
 
 teardown() { teardown_common; }
 
+# Was this ocirun built with CRIU (./configure without --disable-criu, with
+# criu's headers)?  A build without it answers every checkpoint and restore
+# with one message, which the tests below then expect instead.
+criu_built() {
+  "$OCIRUN" --version | grep -q '+CRIU'
+}
+
+# expect_criu_error MSG: the last `run` failed with MSG (or, in a build
+# without CRIU, with the message that says so)
+expect_criu_error() {
+  [ "$status" -ne 0 ]
+  if criu_built; then
+    [[ "$output" == *"$1"* ]]
+  else
+    [[ "$output" == *"needs CRIU: this ocirun was built without it"* ]]
+  fi
+}
+
 require_criu() {
+  criu_built || skip "this ocirun was built without CRIU (--disable-criu or no criu headers)"
   [ "$(id -u)" = 0 ] || skip "checkpoint/restore needs root"
   command -v criu >/dev/null || skip "criu is not installed (apt-get install criu)"
   local out
@@ -151,8 +170,7 @@ start_counter() {
 
 @test "checkpoint of a missing container says it does not exist" {
   run_ocirun checkpoint --image-path "$IMG" nosuch
-  [ "$status" -ne 0 ]
-  [[ "$output" == *"container \`nosuch\` does not exist"* ]]
+  expect_criu_error "container \`nosuch\` does not exist"
   [ ! -e "$IMG" ]
 }
 
@@ -160,30 +178,26 @@ start_counter() {
   counter_config
   ocirun_bg create --bundle "$BUNDLE" "$ID"
   run_ocirun checkpoint --image-path "$IMG" "$ID"
-  [ "$status" -ne 0 ]
-  [[ "$output" == *"cannot be checkpointed: it is created, not running"* ]]
+  expect_criu_error "cannot be checkpointed: it is created, not running"
 }
 
 @test "restore from an empty directory names it and the fix" {
   mkdir -p "$IMG"
   run_ocirun restore -d --image-path "$IMG" --bundle "$BUNDLE" "$ID"
-  [ "$status" -ne 0 ]
-  [[ "$output" == *"\`$IMG\` holds no checkpoint (no inventory.img)"* ]]
-  [[ "$output" == *"pass the --image-path \`ocirun checkpoint\` wrote to"* ]]
+  expect_criu_error "\`$IMG\` holds no checkpoint (no inventory.img)"
+  ! criu_built || [[ "$output" == *"pass the --image-path \`ocirun checkpoint\` wrote to"* ]]
   run_ocirun state "$ID"
   [[ "$output" == *"does not exist"* ]]
 }
 
 @test "restore from a missing directory names it" {
   run_ocirun restore -d --image-path "$TEST_TMP/none" --bundle "$BUNDLE" "$ID"
-  [ "$status" -ne 0 ]
-  [[ "$output" == *"image directory \`$TEST_TMP/none\` does not exist"* ]]
+  expect_criu_error "image directory \`$TEST_TMP/none\` does not exist"
 }
 
 @test "an unknown --manage-cgroups-mode is refused with the valid ones" {
   run_ocirun checkpoint --manage-cgroups-mode sometimes --image-path "$IMG" "$ID"
-  [ "$status" -ne 0 ]
-  [[ "$output" == *"--manage-cgroups-mode \`sometimes\`: use soft, full, strict or ignore"* ]]
+  expect_criu_error "--manage-cgroups-mode \`sometimes\`: use soft, full, strict or ignore"
 }
 
 @test "without CRIU checkpoint says to install it and the container keeps running" {
@@ -192,9 +206,8 @@ start_counter() {
   ocirun_bg run --detach --bundle "$BUNDLE" "$ID"
   wait_for_status "$ID" running
   OCIRUN_CRIU_LIBRARY=/nonexistent/libcriu.so.2 run_ocirun checkpoint --image-path "$IMG" "$ID"
-  [ "$status" -ne 0 ]
-  [[ "$output" == *"checkpoint needs CRIU: install the criu package"* ]]
-  [[ "$output" == *"/nonexistent/libcriu.so.2"* ]]
+  expect_criu_error "checkpoint needs CRIU: install the criu package"
+  ! criu_built || [[ "$output" == *"/nonexistent/libcriu.so.2"* ]]
   [ "$(container_status "$ID")" = running ]
 }
 
@@ -203,8 +216,7 @@ start_counter() {
   mkdir -p "$IMG"
   : > "$IMG/inventory.img"
   OCIRUN_CRIU_LIBRARY=/nonexistent/libcriu.so.2 run_ocirun restore -d --image-path "$IMG" --bundle "$BUNDLE" "$ID"
-  [ "$status" -ne 0 ]
-  [[ "$output" == *"restore needs CRIU: install the criu package"* ]]
+  expect_criu_error "restore needs CRIU: install the criu package"
   run_ocirun state "$ID"
   [[ "$output" == *"does not exist"* ]]
 }
