@@ -376,3 +376,115 @@ hook() {
   echo "$output"
   [[ "$output" != *"$SECRET"* ]]
 }
+
+# ---------------------------------------------------------------------------
+# CVE-2025-31133 class: masked paths cannot be redirected.
+
+# use_dev_volume: /dev is a bind of $DEVVOL, a host directory the attacker
+# controls (a volume shared with another container); $DEVVOL/leak is a
+# harmless host file that a redirected mask would expose
+use_dev_volume() {
+  DEVVOL="$TEST_TMP/devvol"
+  mkdir -p "$DEVVOL"
+  echo leak-content > "$DEVVOL/leak"
+  chmod 644 "$DEVVOL/leak"
+  set_config ".mounts |= map(if .destination == \"/dev\" then
+    {destination: \"/dev\", type: \"bind\", source: \"$DEVVOL\", options: [\"rbind\"]} else . end)"
+}
+
+# the masked files of the default config that this kernel has
+MASKED_FILES="/proc/keys /proc/timer_list /proc/kcore /proc/latency_stats /proc/sched_debug /proc/timer_stats"
+
+# A busybox sh check, in the container: each masked file that exists is the
+# null device (char 1:3) on a read-only mount; prints BAD lines otherwise
+CHECK_MASKS='for f in '"$MASKED_FILES"'; do
+  [ -e $f ] || continue
+  t=$(stat -c %t:%T $f)
+  o=$(awk -v d=$f '"'"'$5 == d { o = $6 } END { print o }'"'"' /proc/self/mountinfo)
+  echo "$f $t $o"
+  [ "$t" = 1:3 ] || echo "BAD $f is not the null device"
+  case ",$o," in *,ro,*) ;; *) echo "BAD $f is not read-only" ;; esac
+done'
+
+@test "CVE-2025-31133: with a /dev volume whose null is a symlink, masked files are the read-only null device" {
+  require_root
+  use_dev_volume
+  ln -s leak "$DEVVOL/null"
+  set_script "$CHECK_MASKS; echo pwned > /proc/keys; cat /proc/keys"
+  run ocirun run --bundle "$BUNDLE" "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/proc/keys 1:3"* ]]
+  [[ "$output" != *BAD* ]]
+  [[ "$output" != *leak-content* ]]
+  [ "$(cat "$DEVVOL/leak")" = leak-content ]
+}
+
+@test "CVE-2025-31133: a mask below a read-only path, or on one, stays read-only whatever the order" {
+  require_root
+  set_config '.linux.readonlyPaths = ["/proc/sys", "/proc/bus"]
+    | .linux.maskedPaths = ["/proc/sys/kernel/domainname", "/proc/bus", "/proc/keys", "/proc/sys/fs/binfmt_misc"]'
+  run_container sh -c 'awk "\$5 ~ /^\/proc\/(sys|bus|keys)/ { print \$5, \$6 }" /proc/self/mountinfo'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/proc/sys/kernel/domainname "* ]]
+  [[ "$output" == *"/proc/keys "* ]]
+  # every mount at or below a masked or read-only path is read-only
+  ! echo "$output" | grep '^/proc/' | awk '{ print $2 }' | grep -qv '^ro,'
+  # the other order: the read-only path listed first, then masks inside it
+  set_config '.linux.maskedPaths = ["/proc/sys/kernel/domainname", "/proc/keys"]
+    | .linux.readonlyPaths = ["/proc/sys/kernel", "/proc/keys", "/proc/sys"]'
+  run_container sh -c 'awk "\$5 ~ /^\/proc\/(sys|keys)/ { print \$5, \$6 }" /proc/self/mountinfo'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/proc/sys/kernel/domainname "* ]]
+  ! echo "$output" | grep '^/proc/' | awk '{ print $2 }' | grep -qv '^ro,'
+}
+
+# start_flipper DIR: a host process that keeps swapping DIR/null between the real
+# null device and a symlink to DIR/leak, atomically (rename); sets FLIPPER
+start_flipper() {
+  python3 - "$1" <<'PY' &
+import os, sys, time
+d = sys.argv[1]
+n, l, t = os.path.join(d, "null"), os.path.join(d, ".flip-l"), os.path.join(d, ".flip-n")
+while os.path.isdir(d) and not os.path.exists(os.path.join(d, ".stop")):
+    try:
+        os.symlink("leak", l); os.rename(l, n)
+        os.mknod(t, 0o20666, os.makedev(1, 3)); os.rename(t, n)
+        time.sleep(0.0002)
+    except OSError:
+        for p in (l, t):
+            try: os.unlink(p)
+            except OSError: pass
+PY
+  FLIPPER=$!
+  track "$FLIPPER"
+}
+
+@test "CVE-2025-31133: a /dev/null swapped for a symlink during create never ends up on a masked path (race)" {
+  require_root
+  require_python
+  use_dev_volume
+  start_flipper "$DEVVOL"
+  bad=
+  ok=0
+  for i in $(seq 200); do
+    if ocirun create --pid-file "$TEST_TMP/pid" --bundle "$BUNDLE" "$ID-$i" </dev/null >>"$TEST_TMP/bg.out" 2>&1; then
+      ok=$((ok + 1))
+      root=/proc/$(cat "$TEST_TMP/pid")/root
+      # the container's view of each masked file: the null device, 1:3
+      for t in $(cd "$root" && stat -c %n=%t:%T ${MASKED_FILES//\/proc/proc} 2>/dev/null); do
+        [ "${t#*=}" = 1:3 ] || bad+=" $ID-$i:$t"
+      done
+    fi
+    ocirun delete --force "$ID-$i" >/dev/null 2>&1 || true
+    [ -z "$bad" ] || break
+  done
+  touch "$DEVVOL/.stop"
+  wait "$FLIPPER" || true
+  echo "created: $ok of $i; redirected masks:${bad:- none}"
+  [ -z "$bad" ]
+  [ "$ok" -gt 0 ]
+  [ "$(cat "$DEVVOL/leak")" = leak-content ]
+}
