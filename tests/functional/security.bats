@@ -441,32 +441,43 @@ done'
   ! echo "$output" | grep '^/proc/' | awk '{ print $2 }' | grep -qv '^ro,'
 }
 
-# start_flipper DIR: a host process that keeps swapping DIR/null between the real
-# null device and a symlink to DIR/leak, atomically (rename); sets FLIPPER
+# start_flipper DIR NAME MODE: a host process (another container sharing the
+# volume) that keeps swapping DIR/NAME, atomically (rename), for a symlink to
+# DIR/leak: in MODE "null" it alternates with the real null device, in MODE
+# "symlink" it puts a fresh symlink there again and again (whatever the
+# runtime replaced it with).  Sets FLIPPER; stops when DIR/.stop appears.
 start_flipper() {
-  python3 - "$1" <<'PY' &
-import os, sys, time
-d = sys.argv[1]
-n, l, t = os.path.join(d, "null"), os.path.join(d, ".flip-l"), os.path.join(d, ".flip-n")
-while os.path.isdir(d) and not os.path.exists(os.path.join(d, ".stop")):
-    try:
-        os.symlink("leak", l); os.rename(l, n)
-        os.mknod(t, 0o20666, os.makedev(1, 3)); os.rename(t, n)
-        time.sleep(0.0002)
-    except OSError:
-        for p in (l, t):
-            try: os.unlink(p)
-            except OSError: pass
+  python3 - "$@" <<'PY' &
+import ctypes, os, sys, time
+d, name, mode = sys.argv[1:4]
+libc = ctypes.CDLL(None, use_errno=True)
+n, l, t = (os.path.join(d, x).encode() for x in (name, ".flip-l", ".flip-n"))
+stop = os.path.join(d, ".stop")
+i = 0
+while not (i % 1000 == 0 and (os.path.exists(stop) or not os.path.isdir(d))):
+    i += 1
+    libc.symlink(b"leak", l)
+    libc.rename(l, n)
+    if mode == "null":
+        libc.mknod(t, 0o20666, os.makedev(1, 3))
+        libc.rename(t, n)
+        # leave the runtime's own mknod a chance to succeed
+        time.sleep(0.0001)
 PY
   FLIPPER=$!
   track "$FLIPPER"
+}
+
+stop_flipper() {
+  touch "$1/.stop"
+  wait "$FLIPPER" || true
 }
 
 @test "CVE-2025-31133: a /dev/null swapped for a symlink during create never ends up on a masked path (race)" {
   require_root
   require_python
   use_dev_volume
-  start_flipper "$DEVVOL"
+  start_flipper "$DEVVOL" null null
   bad=
   ok=0
   for i in $(seq 200); do
@@ -481,10 +492,98 @@ PY
     ocirun delete --force "$ID-$i" >/dev/null 2>&1 || true
     [ -z "$bad" ] || break
   done
-  touch "$DEVVOL/.stop"
-  wait "$FLIPPER" || true
+  stop_flipper "$DEVVOL"
   echo "created: $ok of $i; redirected masks:${bad:- none}"
+  grep -v warning: "$TEST_TMP/bg.out" | sort | uniq -c
   [ -z "$bad" ]
   [ "$ok" -gt 0 ]
   [ "$(cat "$DEVVOL/leak")" = leak-content ]
+}
+
+# ---------------------------------------------------------------------------
+# CVE-2025-52565 class: /dev/console is the container's pty.
+
+@test "CVE-2025-52565: with a /dev volume whose console is a symlink, the pty is bound on /dev/console itself" {
+  require_root
+  use_dev_volume
+  ln -s leak "$DEVVOL/console"
+  chmod 640 "$DEVVOL/leak"
+  set_config '.process.terminal = true'
+  set_script 'stat -c "%n %t" /dev/console; awk "\$5 == \"/dev/leak\" { print \"MOUNTED\", \$5 }" /proc/self/mountinfo; cat /dev/leak'
+  run ocirun run --bundle "$BUNDLE" "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  # a pty (major 136 = 0x88) on /dev/console, nothing on the link's target
+  [[ "$output" == *"/dev/console 88"* ]]
+  [[ "$output" != *MOUNTED* ]]
+  [[ "$output" == *leak-content* ]]
+  [ "$(cat "$DEVVOL/leak")" = leak-content ]
+  [ "$(stat -c %a "$DEVVOL/leak")" = 640 ]
+}
+
+@test "CVE-2025-52565: a /dev/console swapped for a symlink during create never gets the pty bound on the link's target (race)" {
+  require_root
+  require_python
+  use_dev_volume
+  chmod 640 "$DEVVOL/leak"
+  set_config '.process.terminal = true'
+  set_script 'awk "\$5 == \"/dev/leak\" { print \"MOUNTED\", \$5 }" /proc/self/mountinfo; echo checked'
+  start_flipper "$DEVVOL" console symlink
+  bad=
+  ok=0
+  for i in $(seq 200); do
+    out=$(ocirun run --bundle "$BUNDLE" "$ID-$i" </dev/null 2>&1) || true
+    [[ "$out" != *checked* ]] || ok=$((ok + 1))
+    [[ "$out" != *MOUNTED* ]] || { bad="$ID-$i"; break; }
+  done
+  stop_flipper "$DEVVOL"
+  echo "ran: $ok of $i; pty bound on /dev/leak in: ${bad:-none}"
+  [ -z "$bad" ]
+  [ "$ok" -gt 0 ]
+  [ "$(cat "$DEVVOL/leak")" = leak-content ]
+  [ "$(stat -c %a "$DEVVOL/leak")" = 640 ]
+}
+
+# ---------------------------------------------------------------------------
+# CVE-2025-52881 class: writes to /proc cannot be redirected.
+
+@test "CVE-2025-52881: a sysctl is not redirected by a volume on /proc/sys/net holding a symlink" {
+  require_root
+  command -v nsenter >/dev/null || skip "needs nsenter (util-linux)"
+  # the volume's ipv4/ip_forward leads to a plain file of the volume
+  NETVOL="$TEST_TMP/netvol"
+  mkdir -p "$NETVOL/ipv4"
+  echo 0 > "$NETVOL/captured"
+  ln -s ../captured "$NETVOL/ipv4/ip_forward"
+  set_config ".mounts += [{destination: \"/proc/sys/net\", type: \"bind\", source: \"$NETVOL\", options: [\"rbind\"]}]
+    | .linux.sysctl = {\"net.ipv4.ip_forward\": \"1\"}"
+  set_args sleep 1000
+  run_bg create --bundle "$BUNDLE" "$ID"
+  echo "$output"
+  echo "the volume's file: $(cat "$NETVOL/captured")"
+  [ "$(cat "$NETVOL/captured")" = 0 ]
+  if [ "$status" -eq 0 ]; then
+    # written where it belongs: the container's own network namespace
+    pid=$(container_pid "$ID")
+    [ "$(nsenter --net="/proc/$pid/ns/net" cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
+  else
+    [[ "$output" == *net.ipv4.ip_forward* ]]
+  fi
+}
+
+@test "CVE-2025-52881: a rootfs whose /proc is a symlink is refused, and nothing is mounted where it points" {
+  require_root
+  # the link's target exists both on the host and in the rootfs: wherever a
+  # runtime would resolve it, it would find a directory to mount on
+  mkdir -p "$TEST_TMP/victim" "$BUNDLE/rootfs$TEST_TMP/victim"
+  rmdir "$BUNDLE/rootfs/proc"
+  ln -s "$TEST_TMP/victim" "$BUNDLE/rootfs/proc"
+  set_args sh -c 'grep victim /proc/self/mountinfo; true'
+  run_bg create --bundle "$BUNDLE" "$ID"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"/proc"*symlink* ]]
+  assert_nothing_left
+  [ -z "$(ls -A "$TEST_TMP/victim")" ]
+  [ -z "$(ls -A "$BUNDLE/rootfs$TEST_TMP/victim")" ]
 }
