@@ -11,6 +11,7 @@
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -52,12 +53,40 @@ ocirun_exe_is_protected (void)
   return fd >= 0 && fd_is_protected (fd);
 }
 
+/* How much of the ELF file execve and the dynamic loader read: up to the
+   end of the last loadable segment (the debug sections and symbol tables
+   after it are not copied, and the copy's header says it has no section
+   headers).  0: not an ELF file we understand, copy it whole.  */
+static off_t
+loadable_size (int exe, off_t file_size, Elf64_Ehdr *eh)
+{
+  off_t end = 0;
+  if (pread (exe, eh, sizeof (*eh), 0) != (ssize_t) sizeof (*eh) || memcmp (eh->e_ident, ELFMAG, SELFMAG) != 0
+      || eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_phentsize != sizeof (Elf64_Phdr) || eh->e_phnum > 64)
+    return 0;
+  for (int i = 0; i < eh->e_phnum; i++)
+    {
+      Elf64_Phdr ph;
+      off_t e;
+      if (pread (exe, &ph, sizeof (ph), (off_t) (eh->e_phoff + (uint64_t) i * sizeof (ph))) != (ssize_t) sizeof (ph))
+        return 0;
+      e = (off_t) (ph.p_offset + ph.p_filesz);
+      if (e > end)
+        end = e;
+    }
+  if ((off_t) (eh->e_phoff + (uint64_t) eh->e_phnum * sizeof (Elf64_Phdr)) > end || end > file_size)
+    return 0;
+  return end;
+}
+
 static int
 sealed_copy (int exe, struct ocirun_error **err)
 {
   cleanup_close int mfd = -1;
   struct stat st;
   off_t off = 0;
+  off_t size;
+  Elf64_Ehdr eh;
 
   mfd = memfd_create ("ocirun", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
   if (mfd < 0 && errno == EINVAL)
@@ -67,13 +96,24 @@ sealed_copy (int exe, struct ocirun_error **err)
     return ocirun_error_set (err, errno, "memfd_create");
   if (fstat (exe, &st) < 0)
     return ocirun_error_set (err, errno, "stat /proc/self/exe");
-  while (off < st.st_size)
+  size = loadable_size (exe, st.st_size, &eh);
+  if (size == 0)
+    size = st.st_size;
+  while (off < size)
     {
-      ssize_t n = sendfile (mfd, exe, &off, (size_t) (st.st_size - off));
+      ssize_t n = sendfile (mfd, exe, &off, (size_t) (size - off));
       if (n < 0 && errno == EINTR)
         continue;
       if (n <= 0)
         return ocirun_error_set (err, n < 0 ? errno : EIO, "copy the binary into a memfd");
+    }
+  if (size < st.st_size)
+    {
+      eh.e_shoff = 0;
+      eh.e_shnum = 0;
+      eh.e_shstrndx = SHN_UNDEF;
+      if (pwrite (mfd, &eh, sizeof (eh), 0) != (ssize_t) sizeof (eh))
+        return ocirun_error_set (err, errno, "write the copy's ELF header");
     }
   if (fcntl (mfd, F_ADD_SEALS, REQUIRED_SEALS) < 0)
     return ocirun_error_set (err, errno, "seal the memfd");
