@@ -35,6 +35,7 @@ static const struct
   { "restore", cmd_restore, "restore a container from a checkpoint (CRIU)", true },
   { "spec", cmd_spec, "write a default config.json" },
   { "features", cmd_features, "print the features this build supports (JSON)" },
+  { "check", cmd_check, "diagnose this host for running containers (rootless above all)" },
 };
 
 static void

@@ -29,6 +29,7 @@ int cmd_events (struct ocirun_context *, int, char **, struct ocirun_error **);
 int cmd_features (struct ocirun_context *, int, char **, struct ocirun_error **);
 int cmd_checkpoint (struct ocirun_context *, int, char **, struct ocirun_error **);
 int cmd_restore (struct ocirun_context *, int, char **, struct ocirun_error **);
+int cmd_check (struct ocirun_context *, int, char **, struct ocirun_error **);
 
 /* Print USAGE and the options to stdout and return 0 (for --help).  */
 int cmd_help (const char *usage, const char *options);
