@@ -110,13 +110,13 @@ explain_subid_failure (const char *helper, const char *file, struct oci_id_mappi
       if (content == NULL || ! ocirun_subid_covers (content, user, own, m->host_id, m->size))
         return ocirun_error_set (err, 0,
                                  "cannot map %s %u-%u to host %u-%u for user %s: no such range in %s "
-                                 "(add \"%s:%u:%u\")",
+                                 "(add \"%s:%u:%u\"); run `ocirun check` for a diagnosis",
                                  strstr (helper, "gid") ? "gid" : "uid", m->container_id,
                                  m->container_id + m->size - 1, m->host_id, m->host_id + m->size - 1,
                                  uname, file, uname, m->host_id, m->size);
     }
-  return ocirun_error_set (err, 0, "%s failed for user %s: %s", helper, uname,
-                           out && *out ? out : "unknown error");
+  return ocirun_error_set (err, 0, "%s failed for user %s: %s; run `ocirun check` for a diagnosis",
+                           helper, uname, out && *out ? out : "unknown error");
 }
 
 static int

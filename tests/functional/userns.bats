@@ -64,7 +64,7 @@ teardown() {
   set_args true
   chown "$NR_USER" "$BUNDLE/config.json"
   run rl "$NR_USER" run --bundle "$BUNDLE" "$ID"
-  assert_one_line_error "cannot map uid 1-1000 to host 300000-300999 for user $NR_USER: no such range in /etc/subuid (add \"$NR_USER:300000:1000\")"
+  assert_one_line_error "cannot map uid 1-1000 to host 300000-300999 for user $NR_USER: no such range in /etc/subuid (add \"$NR_USER:300000:1000\"); run \`ocirun check\` for a diagnosis"
   [ -z "$(ls -A "$RL_ROOT")" ]
   assert_nothing_left
 }
