@@ -197,7 +197,8 @@ ocirun_clone (int flags, int cgroup_fd, bool *into_cgroup, struct ocirun_error *
   if (errno == EPERM && geteuid () != 0 && ! (flags & CLONE_NEWUSER))
     return ocirun_error_set (err, errno,
                              "create the container's namespaces: an unprivileged user needs a user "
-                             "namespace (add {\"type\": \"user\"} and id mappings, see `ocirun spec --rootless`)");
+                             "namespace (add {\"type\": \"user\"} and id mappings, see `ocirun spec --rootless`; "
+                             "run `ocirun check` for a diagnosis)");
   return ocirun_error_set (err, errno, "create the container's namespaces");
 }
 

@@ -140,7 +140,7 @@ run_idmap_helper (const char *helper, const char *file, pid_t pid, struct oci_id
   if (path == NULL)
     return ocirun_error_set (err, 0,
                              "%s not found: it is needed to map more than your own id as an "
-                             "unprivileged user (apt-get install uidmap)",
+                             "unprivileged user (apt-get install uidmap; run `ocirun check` for a diagnosis)",
                              helper);
   argv[k++] = xasprintf ("%s%s", path, helper);
   argv[k++] = xasprintf ("%d", pid);

@@ -115,6 +115,7 @@ in_podman_userns() {
   podman_bundle rootless-default.config.json
   run rl "$RL_USER" run --bundle "$BUNDLE" "$ID"
   assert_one_line_error 'an unprivileged user needs a user namespace'
+  [[ "$output" == *"run \`ocirun check\` for a diagnosis"* ]]
   [ -z "$(ls -A "$RL_ROOT")" ]
   assert_nothing_left
 }
