@@ -13,6 +13,8 @@ teardown() { podman_test_teardown; }
 
 # bats test_tags=core,vm
 @test "rootless: run, output and exit codes" { flow_exit_codes; }
+# bats test_tags=core,vm
+@test "rootless: ocirun check finds nothing to fix" { flow_ocirun_check; }
 # bats test_tags=core
 @test "rootless: ocirun writes nothing into the container's output" { flow_quiet_runtime; }
 # bats test_tags=core,vm
