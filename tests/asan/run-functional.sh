@@ -20,15 +20,26 @@
 # is (./configure was run in it, as CI does), the build uses DIR/src, a copy
 # of the working tree without build products (git ls-files), kept in sync.
 #
+# Reports: ASAN_OPTIONS/UBSAN_OPTIONS send them to DIR/logs/asan, checked
+# after the suite (a report of a process whose failure a test expects would
+# pass unnoticed otherwise); frames of the sealed memfd copy the runtime runs
+# from are resolved against the build.  Not covered there: the container init
+# after pivot_root cannot open the log (it dies with "ERROR: Can't open file"
+# on the container's stderr: the container fails, the report is lost), and
+# rootless tests run the runtime through `env -i` (ASan's defaults: report on
+# stderr, exit 1, leak check on).
+#
 # Leaks: the suite runs with detect_leaks=0.  LeakSanitizer stops the world
 # with a tracer clone that exits at once when it is born in another pid
-# namespace, and `ocirun exec` joins the container's (setns CLONE_NEWPID in the
-# main process): its leak check at exit then spins forever.  The runtime's
-# leaks are checked by valgrind (step 2) instead.
+# namespace; `ocirun exec` (and create joining a pid namespace by path) calls
+# setns(CLONE_NEWPID) in the main process, whose exit-time check then spins
+# forever.  The runtime's leaks are checked by valgrind (step 2) instead.
 #
-# valgrind 3.19 does not know openat2 or mount_setattr (the runtime falls back
-# to its walk and pre-5.12 paths) and owns RLIMIT_NOFILE: the valgrind bundle
-# has no masked or read-only paths and no rlimits.
+# valgrind 3.19 lacks mount_setattr, openat2, pidfd_open and seccomp (ENOSYS)
+# and owns RLIMIT_NOFILE: the valgrind bundle has no rlimits and no masked or
+# read-only paths (with open_tree but no mount_setattr, a read-only bind fails:
+# the runtime's Linux 5.2-5.11 path).  Step 2 runs natively as root, in a
+# private mount namespace of its own.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -137,14 +148,29 @@ if [ -n "$do_valgrind" ]; then
   fi
 fi
 
-# Print the sanitizer or valgrind reports in DIR as TAP comments; false if any.
+# symbolize BINARY: a sanitizer report on stdin, with the frames of the
+# runtime's sealed memfd copy ("(/memfd:ocirun (deleted)+0x1234)": the copy
+# has no debug sections) resolved against BINARY
+symbolize() {
+  local line
+  while IFS= read -r line; do
+    if [[ $line =~ ^(.*)\(/memfd:[^+]*\+(0x[0-9a-f]+)\)$ ]]; then
+      echo "${BASH_REMATCH[1]}$(addr2line -f -i -C -p -e "$1" "${BASH_REMATCH[2]}" | paste -sd' ')"
+    else
+      printf '%s\n' "$line"
+    fi
+  done
+}
+
+# no_reports DIR BINARY: print the sanitizer reports in DIR as TAP comments;
+# false if there is any
 no_reports() {
   local dir=$1 f n=0
   for f in "$dir"/*; do
     [ -f "$f" ] || continue
     n=$((n + 1))
     echo "--- $f" | comment
-    head -80 "$f" | comment
+    head -80 "$f" | symbolize "$2" | comment
   done
   [ "$n" -eq 0 ]
 }
@@ -166,7 +192,7 @@ if [ -n "$do_asan" ]; then
   else
     fail "functional suite under ASan+UBSan: $(grep -c '^not ok' "$build/logs/functional.tap") failed ($(( $(date +%s) - t1 )) s)"
   fi
-  if no_reports "$logs"; then
+  if no_reports "$logs" "$build/asan/ocirun"; then
     pass "no AddressSanitizer or UndefinedBehaviorSanitizer report in $logs"
   else
     fail "sanitizer reports in $logs"
