@@ -47,17 +47,9 @@ apparmor_active_in_kernel (void)
   if (read_all_file ("/sys/module/apparmor/parameters/enabled", &v, NULL, NULL) == 0)
     return v[0] == 'Y';
   /* the attribute reads only when AppArmor is the active LSM */
-  {
-    struct ocirun_error *e = NULL;
-    cleanup_close int fd = ocirun_procfs_open ("thread-self/attr/apparmor/current", O_RDONLY, &e);
-    if (fd < 0)
-      {
-        ocirun_debug ("AppArmor attribute: %s", e->msg);
-        ocirun_error_free (&e);
-        return false;
-      }
-    return read_all_fd (fd, "AppArmor attribute", &v, NULL, NULL) == 0 && v[0] != '\0';
-  }
+  free (v);
+  v = ocirun_procfs_read_or_null ("thread-self/attr/apparmor/current");
+  return v && v[0] != '\0';
 }
 
 bool
@@ -158,12 +150,7 @@ static int
 write_attr (const char *attr, const char *value, struct ocirun_error **err)
 {
   cleanup_free char *rel = xasprintf ("thread-self/attr/%s", attr);
-  cleanup_close int fd = ocirun_procfs_open (rel, O_WRONLY, err);
-  if (fd < 0)
-    return -1;
-  if (write (fd, value, strlen (value)) < 0)
-    return ocirun_error_set (err, errno, "write /proc/%s", rel);
-  return 0;
+  return ocirun_procfs_write (rel, value, err);
 }
 
 static int

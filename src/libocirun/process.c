@@ -370,16 +370,8 @@ ocirun_process_validate (const struct oci_config_process *p, struct ocirun_error
 static bool
 setgroups_denied_here (void)
 {
-  cleanup_free char *v = NULL;
-  struct ocirun_error *e = NULL;
-  cleanup_close int fd = ocirun_procfs_open ("self/setgroups", O_RDONLY, &e);
-  if (fd < 0)
-    {
-      ocirun_debug ("%s", e->msg);
-      ocirun_error_free (&e);
-      return false;
-    }
-  return read_all_fd (fd, "/proc/self/setgroups", &v, NULL, NULL) == 0 && str_has_prefix (v, "deny");
+  cleanup_free char *v = ocirun_procfs_read_or_null ("self/setgroups");
+  return v && str_has_prefix (v, "deny");
 }
 
 int

@@ -166,6 +166,21 @@ ocirun_procfs_open (const char *rel, int flags, struct ocirun_error **err)
   return fd;
 }
 
+char *
+ocirun_procfs_read_or_null (const char *rel)
+{
+  struct ocirun_error *e = NULL;
+  char *v = NULL;
+  cleanup_close int fd = ocirun_procfs_open (rel, O_RDONLY, &e);
+  if (fd < 0 || read_all_fd (fd, rel, &v, NULL, &e) < 0)
+    {
+      ocirun_debug ("%s", e->msg);
+      ocirun_error_free (&e);
+      return NULL;
+    }
+  return v;
+}
+
 int
 ocirun_procfs_write (const char *rel, const char *data, struct ocirun_error **err)
 {

@@ -24,6 +24,9 @@ int ocirun_procfs_root (struct ocirun_error **err);
    to be on procfs.  */
 int ocirun_procfs_open (const char *rel, int flags, struct ocirun_error **err);
 
+/* The contents of REL (opened as above), or NULL (logged at debug level).  */
+char *ocirun_procfs_read_or_null (const char *rel);
+
 /* Write DATA to REL (opened as above, O_WRONLY).  */
 int ocirun_procfs_write (const char *rel, const char *data, struct ocirun_error **err);
 /* The same for a pid: "PID/FILE".  */
