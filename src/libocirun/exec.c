@@ -367,12 +367,8 @@ ocirun_container_exec (struct ocirun_context *ctx, const struct ocirun_exec_opts
       close_fds_from (3 + ctx->preserve_fds, &c.sync_fd, 1);
       prctl (PR_SET_PDEATHSIG, 0);
       ocirun_sync_send (c.sync_fd, SYNC_READY, 0, NULL, -1, NULL);
-      {
-        char **argv = xmalloc0 ((p->args_len + 1) * sizeof (char *));
-        for (size_t i = 0; i < p->args_len; i++)
-          argv[i] = p->args[i];
-        execve (exec_path, argv, environ);
-      }
+      /* the generated arrays end with NULL (and strv_dup_n's too) */
+      execve (exec_path, p->args, environ);
       ocirun_error_set (&e, errno, "exec `%s`", exec_path);
       ocirun_sync_send_error (c.sync_fd, e);
       _exit (errno == ENOENT ? 127 : 126);

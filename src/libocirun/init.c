@@ -342,13 +342,8 @@ ocirun_init_main (struct ocirun_init_args *a)
           _exit (1);
         }
     }
-  {
-    /* the generated arrays carry a length, execve wants a NULL terminator */
-    char **argv = xmalloc0 ((c->process->args_len + 1) * sizeof (char *));
-    for (size_t i = 0; i < c->process->args_len; i++)
-      argv[i] = c->process->args[i];
-    execve (a->exec_path, argv, environ);
-  }
+  /* the generated arrays end with NULL */
+  execve (a->exec_path, c->process->args, environ);
   dprintf (2, "ocirun: exec `%s`: %s\n", a->exec_path, strerror (errno));
   _exit (errno == ENOENT ? 127 : 126);
 }

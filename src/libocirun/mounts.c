@@ -578,8 +578,18 @@ ocirun_open_dev_null (const char *path, struct ocirun_error **err)
 
 static bool mount_api_missing;
 
+/* Remount the bind mount named by PATH (a /proc/self/fd link) read-only.  */
+static int
+remount_ro (const char *path, struct ocirun_error **err)
+{
+  if (mount (NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags_of (path), NULL) < 0)
+    return ocirun_error_set (err, errno, "make the bind read-only");
+  return 0;
+}
+
 int
-ocirun_bind_fd (int src_fd, int target_fd, bool recursive, bool readonly, struct ocirun_error **err)
+ocirun_bind_fd (int src_fd, int target_fd, bool recursive, bool readonly, int root_fd, const char *path,
+                struct ocirun_error **err)
 {
   char src[64], dst[64];
   if (! mount_api_missing)
@@ -587,15 +597,22 @@ ocirun_bind_fd (int src_fd, int target_fd, bool recursive, bool readonly, struct
       struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
       unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
       cleanup_close int tree = (int) syscall (SYS_open_tree, src_fd, "", flags);
+      bool ro_later = false;
       if (tree >= 0)
         {
           if (readonly && syscall (SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0),
                                    &ro, sizeof (ro)) < 0)
-            return ocirun_error_set (err, errno, "make the bind read-only");
+            {
+              /* Linux 5.2 - 5.11: no mount_setattr; remount once attached */
+              if (errno != ENOSYS)
+                return ocirun_error_set (err, errno, "make the bind read-only");
+              ro_later = true;
+            }
           if (syscall (SYS_move_mount, tree, "", target_fd, "",
                        MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
             return ocirun_error_set (err, errno, "attach the bind");
-          return 0;
+          /* the tree's fd now names the attached mount */
+          return ro_later ? remount_ro (proc_fd_path (tree, dst), err) : 0;
         }
       if (errno != ENOSYS)
         return ocirun_error_set (err, errno, "clone the mount to bind");
@@ -608,13 +625,13 @@ ocirun_bind_fd (int src_fd, int target_fd, bool recursive, bool readonly, struct
     return ocirun_error_set (err, errno, "bind");
   if (readonly)
     {
-      cleanup_close int fd2 = open (dst, O_PATH | O_CLOEXEC);
+      /* the target's fd still names what is below the new mount: look the
+         path up again (inside the root) to reach it */
+      cleanup_close int fd2 = openat_in_root (root_fd, path, O_PATH | O_NOFOLLOW, 0, err);
       char p2[64];
       if (fd2 < 0)
-        return ocirun_error_set (err, errno, "reopen the bind");
-      proc_fd_path (fd2, p2);
-      if (mount (NULL, p2, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags_of (p2), NULL) < 0)
-        return ocirun_error_set (err, errno, "make the bind read-only");
+        return -1;
+      return remount_ro (proc_fd_path (fd2, p2), err);
     }
   return 0;
 }
@@ -674,7 +691,7 @@ mask_path (struct ocirun_mount_ctx *m, const char *path, struct ocirun_error **e
     return 0; /* a symlink cannot be a mount point; its target is masked if listed */
   if (m->devnull_fd < 0)
     return ocirun_error_set (err, EBADF, "linux.maskedPaths: no verified /dev/null");
-  if (ocirun_bind_fd (m->devnull_fd, fd, false, true, err) < 0)
+  if (ocirun_bind_fd (m->devnull_fd, fd, false, true, m->rootfd, path, err) < 0)
     return ocirun_error_wrap (err, "linux.maskedPaths: mask `%s` with /dev/null", path);
   return 0;
 }
@@ -691,7 +708,7 @@ readonly_path (struct ocirun_mount_ctx *m, const char *path, struct ocirun_error
   if (S_ISLNK (st.st_mode))
     return 0; /* as for masks: the target is made read-only if listed */
   /* recursively: whatever was mounted below (masks included) is read-only too */
-  if (ocirun_bind_fd (fd, fd, true, true, err) < 0)
+  if (ocirun_bind_fd (fd, fd, true, true, m->rootfd, path, err) < 0)
     return ocirun_error_wrap (err, "linux.readonlyPaths: make `%s` read-only", path);
   return 0;
 }

@@ -63,8 +63,10 @@ void ocirun_mounts_ctx_release (struct ocirun_mount_ctx *m);
 
 /* Bind the file or directory open at SRC_FD onto the target open at
    TARGET_FD (recursively when RECURSIVE, read-only when READONLY), by fds
-   only: open_tree + move_mount (Linux >= 5.2), else /proc/self/fd.  */
-int ocirun_bind_fd (int src_fd, int target_fd, bool recursive, bool readonly, struct ocirun_error **err);
+   only: open_tree + move_mount (Linux >= 5.2), else /proc/self/fd (then
+   PATH is looked up again under ROOT_FD to make the new mount read-only).  */
+int ocirun_bind_fd (int src_fd, int target_fd, bool recursive, bool readonly, int root_fd, const char *path,
+                    struct ocirun_error **err);
 /* Open the null device and check it is one (char 1:3).  */
 int ocirun_open_dev_null (const char *path, struct ocirun_error **err);
 

@@ -135,7 +135,7 @@ bind_console (int root, int slave)
       ocirun_error_set (&e, 0, "/dev/console changed while being created");
       goto fail;
     }
-  if (ocirun_bind_fd (slave, target, false, false, &e) < 0)
+  if (ocirun_bind_fd (slave, target, false, false, root, "/dev/console", &e) < 0)
     goto fail;
   return;
 fail:
