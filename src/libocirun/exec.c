@@ -184,8 +184,9 @@ exec_child_setup (struct exec_child *c, char **path, struct ocirun_error **err)
         c->ns_fds[i] = -1;
         if (exec_ns_order[i] == CLONE_NEWUSER)
           {
-            setresgid (0, 0, 0);
-            setresuid (0, 0, 0);
+            /* root of the container's user namespace when 0 is mapped */
+            if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
+              ocirun_debug ("become root in the container's user namespace: %s", strerror (errno));
           }
       }
   /* In the container now: nothing of it may open our /proc/PID files until
