@@ -111,7 +111,10 @@ open_beneath (int dirfd, const char *rel, const char *full, int flags, struct oc
         return ocirun_error_set (err, ELOOP, "/proc/%s is (or passes through) a symlink: refusing it", full);
       if (errno == EXDEV)
         return ocirun_error_set (err, EXDEV, "/proc/%s crosses a mount: refusing it", full);
-      if (errno != ENOSYS)
+      /* ENOSYS: Linux < 5.6; EPERM: a seccomp profile already loaded (the
+         init loads it before the LSM labels when it may) that does not know
+         openat2: the walk does the same with openat */
+      if (errno != ENOSYS && errno != EPERM)
         return ocirun_error_set (err, errno, "open /proc/%s", full);
       procfs_openat2 = 0;
     }
