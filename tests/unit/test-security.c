@@ -10,6 +10,10 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef HAVE_SECCOMP
+#include <seccomp.h>
+#include <sys/prctl.h>
+#endif
 #include "mounts.h"
 #include "procfs.h"
 #include "utils.h"
@@ -53,6 +57,35 @@ procfs_checks (const char *how)
   if (fd >= 0)
     close (fd);
   ocirun_error_free (&err);
+}
+
+/* The init loads the container's seccomp profile before it writes the LSM
+   labels; a profile that does not know openat2 answers EPERM: the walk
+   must take over.  */
+static void
+procfs_under_seccomp_checks (void)
+{
+#ifdef HAVE_SECCOMP
+  int st = 0;
+  pid_t pid = fork ();
+  if (pid == 0)
+    {
+      struct ocirun_error *err = NULL;
+      scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ALLOW);
+      int fd;
+      if (ctx == NULL || seccomp_rule_add (ctx, SCMP_ACT_ERRNO (EPERM), SCMP_SYS (openat2), 0) < 0
+          || prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_load (ctx) < 0)
+        _exit (2);
+      ocirun_procfs_reset ();
+      fd = ocirun_procfs_open ("self/status", O_RDONLY, &err);
+      _exit (fd >= 0 ? 0 : 1);
+    }
+  waitpid (pid, &st, 0);
+  ok (WIFEXITED (st) && WEXITSTATUS (st) == 0, "procfs works under a seccomp profile that refuses openat2 (status %d)",
+      WIFEXITED (st) ? WEXITSTATUS (st) : -1);
+#else
+  ok (1, "# skip built without seccomp");
+#endif
 }
 
 static void
@@ -163,6 +196,7 @@ main (void)
   ocirun_procfs_force_walk (true);
   procfs_checks ("walk");
   ocirun_procfs_reset ();
+  procfs_under_seccomp_checks ();
   close_fds_checks ();
   chdir_checks ();
   dev_null_checks ();
