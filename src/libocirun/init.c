@@ -123,20 +123,13 @@ wait_for_start (struct ocirun_init_args *a, struct ocirun_error **err)
   return 0;
 }
 
+/* Close what is the runtime's, join or create the namespaces, wait for the
+   cgroup and the id maps.  */
 static int
-init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error **err)
+init_enter_namespaces (struct ocirun_init_args *a, struct ocirun_mount_ctx *m, pid_t *host_pid,
+                       struct ocirun_error **err)
 {
   const struct oci_config *c = a->config;
-  const struct oci_config_process *p = c->process;
-  const struct oci_config_linux *linux = c->linux;
-  struct ocirun_mount_ctx m = { .config = c, .rootfs = a->rootfs, .rootfd = -1, .bundle = a->bundle,
-                                .devnull_fd = -1 };
-  bool in_userns;
-  int host_pid = 0;
-  int notify_fd = -1;
-  bool nnp = p && p->no_new_privileges_present && p->no_new_privileges;
-  const char *selinux_label = p ? p->selinux_label : NULL;
-  const char *apparmor = p ? p->apparmor_profile : NULL;
 
   /* The state directory's lock lives on an open file description we share
      with the runtime: drop our copy or the lock outlives create.  */
@@ -176,9 +169,8 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
     return ocirun_error_set (err, errno, "prctl PR_SET_DUMPABLE");
   /* The parent has put us in the cgroup and applied the resources (and sent
      the idmapped mounts it made).  */
-  if (ocirun_idmap_recv_until (a->sync_fd, c, SYNC_CGROUP_DONE, &host_pid, &m.idmap_fds, err) < 0)
+  if (ocirun_idmap_recv_until (a->sync_fd, c, SYNC_CGROUP_DONE, host_pid, &m->idmap_fds, err) < 0)
     return -1;
-  *host_pid_out = host_pid;
   /* now in the final cgroup: a new cgroup namespace is rooted there */
   if ((a->ns->new_flags & CLONE_NEWCGROUP) && unshare (CLONE_NEWCGROUP) < 0)
     return ocirun_error_set (err, errno, "create the cgroup namespace");
@@ -186,13 +178,27 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
   /* a new network namespace gets its loopback up (engines expect it) */
   if ((a->ns->new_flags & CLONE_NEWNET) && ocirun_netns_loopback_up (err) < 0)
     return -1;
-  in_userns = running_in_user_namespace ();
-  m.in_userns = in_userns;
-  m.mount_label = ocirun_lsm_mount_label (linux ? linux->mount_label : NULL);
+  return 0;
+}
 
-  if (ocirun_mounts_prepare_rootfs (&m, err) < 0 || ocirun_mounts_do_config (&m, err) < 0
-      || ocirun_devices_create (m.rootfd, c, in_userns, err) < 0
-      || ocirun_devices_symlinks (m.rootfd, err) < 0)
+/* The root filesystem, the hooks in the container's namespaces, pivot_root,
+   the terminal and the working directory's creation.  */
+static int
+init_build_rootfs (struct ocirun_init_args *a, struct ocirun_mount_ctx *m, pid_t host_pid,
+                   struct ocirun_error **err)
+{
+  const struct oci_config *c = a->config;
+  const struct oci_config_process *p = c->process;
+  const struct oci_config_linux *linux = c->linux;
+  bool in_userns;
+
+  in_userns = running_in_user_namespace ();
+  m->in_userns = in_userns;
+  m->mount_label = ocirun_lsm_mount_label (linux ? linux->mount_label : NULL);
+
+  if (ocirun_mounts_prepare_rootfs (m, err) < 0 || ocirun_mounts_do_config (m, err) < 0
+      || ocirun_devices_create (m->rootfd, c, in_userns, err) < 0
+      || ocirun_devices_symlinks (m->rootfd, err) < 0)
     return -1;
 
   /* prestart + createRuntime run in the runtime's namespaces.  */
@@ -204,14 +210,14 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
       cleanup_free char *state = container_state_json (a, host_pid, "created");
       /* a hook in the container's namespaces starts in its root, not in a
          directory of the runtime's */
-      if (fchdir (m.rootfd) < 0)
+      if (fchdir (m->rootfd) < 0)
         return ocirun_error_set (err, errno, "chdir to the rootfs");
       if (ocirun_hooks_run (c->hooks->create_container, c->hooks->create_container_len,
                            "createContainer", state, false, err) < 0)
         return -1;
     }
 
-  if (ocirun_mounts_mask (&m, err) < 0 || ocirun_mounts_pivot (&m, a->no_pivot, err) < 0)
+  if (ocirun_mounts_mask (m, err) < 0 || ocirun_mounts_pivot (m, a->no_pivot, err) < 0)
     return -1;
 
   if (c->hostname && *c->hostname && sethostname (c->hostname, strlen (c->hostname)) < 0)
@@ -240,15 +246,28 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
      inside the root whatever symlinks the image has */
   if (p && p->cwd)
     {
-      int fd = mkdirat_in_root (m.rootfd, p->cwd, 0755, false, err);
+      int fd = mkdirat_in_root (m->rootfd, p->cwd, 0755, false, err);
       if (fd < 0)
         return ocirun_error_wrap (err, "process.cwd");
       close (fd);
     }
 
-  if (ocirun_mounts_finalize (&m, err) < 0)
+  if (ocirun_mounts_finalize (m, err) < 0)
     return -1;
-  ocirun_mounts_ctx_release (&m);
+  ocirun_mounts_ctx_release (m);
+
+  return 0;
+}
+
+/* Keyring, limits, the working directory (inside the root, with no fd of
+   the runtime's left) and the program to run.  */
+static int
+init_process (struct ocirun_init_args *a, struct ocirun_error **err)
+{
+  const struct oci_config *c = a->config;
+  const struct oci_config_process *p = c->process;
+  const struct oci_config_linux *linux = c->linux;
+  const char *selinux_label = p ? p->selinux_label : NULL;
 
   if (! a->no_new_keyring && ocirun_keyring_join (a->id, selinux_label, err) < 0)
     return -1;
@@ -272,6 +291,22 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
       if (ocirun_find_executable (p->args[0], p->env, p->env_len, p->cwd, &a->exec_path, err) < 0)
         return -1;
     }
+
+  return 0;
+}
+
+/* The security-ordered end: seccomp, capabilities, user, LSM labels,
+   no_new_privs, umask.  */
+static int
+init_confine (struct ocirun_init_args *a, struct ocirun_error **err)
+{
+  const struct oci_config *c = a->config;
+  const struct oci_config_process *p = c->process;
+  const struct oci_config_linux *linux = c->linux;
+  int notify_fd = -1;
+  bool nnp = p && p->no_new_privileges_present && p->no_new_privileges;
+  const char *selinux_label = p ? p->selinux_label : NULL;
+  const char *apparmor = p ? p->apparmor_profile : NULL;
 
   if (linux && linux->seccomp && ! nnp)
     {
@@ -305,6 +340,21 @@ init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error
   else
     umask (0022);
   return 0;
+}
+
+static int
+init_setup (struct ocirun_init_args *a, pid_t *host_pid_out, struct ocirun_error **err)
+{
+  struct ocirun_mount_ctx m = { .config = a->config, .rootfs = a->rootfs, .rootfd = -1, .bundle = a->bundle,
+                                .devnull_fd = -1 };
+  pid_t host_pid = 0;
+
+  if (init_enter_namespaces (a, &m, &host_pid, err) < 0)
+    return -1;
+  *host_pid_out = host_pid;
+  if (init_build_rootfs (a, &m, host_pid, err) < 0)
+    return -1;
+  return init_process (a, err) < 0 ? -1 : init_confine (a, err);
 }
 
 void
