@@ -252,6 +252,52 @@ exec_child_setup (struct exec_child *c, char **path, struct ocirun_error **err)
   return 0;
 }
 
+/* Open the container's namespaces the child joins (those that differ from
+   ours), and join its pid namespace here: it applies to our children.  */
+static int
+join_container_namespaces (const struct oci_ocirun_state *state, struct exec_child *c,
+                           struct ocirun_error **err)
+{
+  for (size_t i = 0; i < 6; i++)
+    {
+      char path[64], self[64];
+      struct stat a, b;
+      c->ns_fds[i] = -1;
+      snprintf (path, sizeof (path), "/proc/%ld/ns/%s", (long) state->pid,
+                ocirun_ns_proc_name (exec_ns_order[i]));
+      snprintf (self, sizeof (self), "/proc/self/ns/%s", ocirun_ns_proc_name (exec_ns_order[i]));
+      if (stat (path, &a) < 0 || (stat (self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev))
+        continue;
+      c->ns_fds[i] = open (path, O_RDONLY | O_CLOEXEC);
+      if (c->ns_fds[i] < 0)
+        {
+          ocirun_error_set (err, errno, "open %s", path);
+          return -1;
+        }
+      if (exec_ns_order[i] == CLONE_NEWUSER)
+        c->in_userns = true;
+    }
+  {
+    char path[64], self[64];
+    struct stat a, b;
+    snprintf (path, sizeof (path), "/proc/%ld/ns/pid", (long) state->pid);
+    snprintf (self, sizeof (self), "/proc/self/ns/pid");
+    if (stat (path, &a) == 0 && stat (self, &b) == 0 && a.st_ino != b.st_ino)
+      {
+        cleanup_close int pidns = open (path, O_RDONLY | O_CLOEXEC);
+        /* joining a pid namespace owned by another user namespace needs its
+           capabilities: then the child joins the user namespace first and
+           we fork once more from there */
+        if (pidns < 0 || setns (pidns, CLONE_NEWPID) < 0)
+          {
+            ocirun_error_set (err, errno, "join the container's pid namespace");
+            return -1;
+          }
+      }
+  }
+  return 0;
+}
+
 int
 ocirun_container_exec (struct ocirun_context *ctx, const struct ocirun_exec_opts *opts,
                        int *exit_code, struct ocirun_error **err)
@@ -263,7 +309,6 @@ ocirun_container_exec (struct ocirun_context *ctx, const struct ocirun_exec_opts
   struct exec_child c = { 0 };
   const char *status;
   cleanup_close int cgfd = -1;
-  cleanup_close int pidns = -1;
   cleanup_close int console = -1;
   cleanup_close int pty = -1;
   int sync[2] = { -1, -1 };
@@ -300,43 +345,8 @@ ocirun_container_exec (struct ocirun_context *ctx, const struct ocirun_exec_opts
         goto out;
     }
 
-  for (size_t i = 0; i < 6; i++)
-    {
-      char path[64], self[64];
-      struct stat a, b;
-      c.ns_fds[i] = -1;
-      snprintf (path, sizeof (path), "/proc/%ld/ns/%s", (long) state->pid,
-                ocirun_ns_proc_name (exec_ns_order[i]));
-      snprintf (self, sizeof (self), "/proc/self/ns/%s", ocirun_ns_proc_name (exec_ns_order[i]));
-      if (stat (path, &a) < 0 || (stat (self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev))
-        continue;
-      c.ns_fds[i] = open (path, O_RDONLY | O_CLOEXEC);
-      if (c.ns_fds[i] < 0)
-        {
-          ocirun_error_set (err, errno, "open %s", path);
-          goto out_fds;
-        }
-      if (exec_ns_order[i] == CLONE_NEWUSER)
-        c.in_userns = true;
-    }
-  {
-    char path[64], self[64];
-    struct stat a, b;
-    snprintf (path, sizeof (path), "/proc/%ld/ns/pid", (long) state->pid);
-    snprintf (self, sizeof (self), "/proc/self/ns/pid");
-    if (stat (path, &a) == 0 && stat (self, &b) == 0 && a.st_ino != b.st_ino)
-      {
-        pidns = open (path, O_RDONLY | O_CLOEXEC);
-        /* joining a pid namespace owned by another user namespace needs its
-           capabilities: then the child joins the user namespace first and
-           we fork once more from there */
-        if (pidns < 0 || setns (pidns, CLONE_NEWPID) < 0)
-          {
-            ocirun_error_set (err, errno, "join the container's pid namespace");
-            goto out_fds;
-          }
-      }
-  }
+  if (join_container_namespaces (state, &c, err) < 0)
+    goto out_fds;
   if (state->cgroup_path)
     {
       cleanup_free char *cgp = xasprintf ("/sys/fs/cgroup%s", state->cgroup_path);
