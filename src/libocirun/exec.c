@@ -298,6 +298,68 @@ join_container_namespaces (const struct oci_ocirun_state *state, struct exec_chi
   return 0;
 }
 
+/* The parent's half of the exec protocol: hand the pty and the seccomp
+   listener on until the child is ready, then wait for its execve (EOF).
+   On failure the child is reaped.  */
+static int
+drive_exec_child (int sock, pid_t pid, int console, int *pty, const struct oci_ocirun_state *state,
+                  const char *status, const struct oci_config *config, struct ocirun_error **err)
+{
+  for (;;)
+    {
+      struct ocirun_sync_msg m;
+      int passfd = -1;
+      if (ocirun_sync_recv (sock, &m, &passfd, err) < 0)
+        {
+          wait_for_pid (pid, NULL);
+          return -1;
+        }
+      if (m.type == SYNC_PTY_MASTER)
+        {
+          if (console >= 0)
+            {
+              ocirun_send_fd (console, passfd, NULL);
+              close (passfd);
+            }
+          else
+            *pty = passfd;
+          continue;
+        }
+      if (m.type == SYNC_SECCOMP_NOTIFY_FD)
+        {
+          cleanup_free char *sj = ocirun_state_json_for_hooks (state, status);
+          const struct oci_config_linux_seccomp *sc = config->linux ? config->linux->seccomp : NULL;
+          int r = ocirun_seccomp_send_to_listener (sc, passfd, sj, pid, err);
+          if (passfd >= 0)
+            close (passfd);
+          if (r < 0 || ocirun_sync_send (sock, SYNC_SECCOMP_NOTIFY_DONE, 0, NULL, -1, err) < 0)
+            {
+              kill (pid, SIGKILL);
+              wait_for_pid (pid, NULL);
+              return -1;
+            }
+          continue;
+        }
+      if (passfd >= 0)
+        close (passfd);
+      if (m.type == SYNC_READY)
+        break;
+    }
+  {
+    /* EOF now means execve succeeded (the socket is close-on-exec) */
+    struct ocirun_sync_msg m;
+    struct ocirun_error *e = NULL;
+    if (ocirun_sync_recv (sock, &m, NULL, &e) < 0 && e && e->errnum != EPIPE)
+      {
+        *err = e;
+        wait_for_pid (pid, NULL);
+        return -1;
+      }
+    ocirun_error_free (&e);
+  }
+  return 0;
+}
+
 int
 ocirun_container_exec (struct ocirun_context *ctx, const struct ocirun_exec_opts *opts,
                        int *exit_code, struct ocirun_error **err)
@@ -393,58 +455,8 @@ ocirun_container_exec (struct ocirun_context *ctx, const struct ocirun_exec_opts
       if (write_file_at (cgfd, "cgroup.procs", buf, (size_t) n, NULL) < 0)
         ocirun_debug ("could not move exec process into the container's cgroup");
     }
-  for (;;)
-    {
-      struct ocirun_sync_msg m;
-      int passfd = -1;
-      if (ocirun_sync_recv (sync[0], &m, &passfd, err) < 0)
-        {
-          wait_for_pid (pid, NULL);
-          goto out_fds;
-        }
-      if (m.type == SYNC_PTY_MASTER)
-        {
-          if (console >= 0)
-            {
-              ocirun_send_fd (console, passfd, NULL);
-              close (passfd);
-            }
-          else
-            pty = passfd;
-          continue;
-        }
-      if (m.type == SYNC_SECCOMP_NOTIFY_FD)
-        {
-          cleanup_free char *sj = ocirun_state_json_for_hooks (state, status);
-          const struct oci_config_linux_seccomp *sc = config->linux ? config->linux->seccomp : NULL;
-          int r = ocirun_seccomp_send_to_listener (sc, passfd, sj, pid, err);
-          if (passfd >= 0)
-            close (passfd);
-          if (r < 0 || ocirun_sync_send (sync[0], SYNC_SECCOMP_NOTIFY_DONE, 0, NULL, -1, err) < 0)
-            {
-              kill (pid, SIGKILL);
-              wait_for_pid (pid, NULL);
-              goto out_fds;
-            }
-          continue;
-        }
-      if (passfd >= 0)
-        close (passfd);
-      if (m.type == SYNC_READY)
-        break;
-    }
-  {
-    /* EOF now means execve succeeded (the socket is close-on-exec) */
-    struct ocirun_sync_msg m;
-    struct ocirun_error *e = NULL;
-    if (ocirun_sync_recv (sync[0], &m, NULL, &e) < 0 && e && e->errnum != EPIPE)
-      {
-        *err = e;
-        wait_for_pid (pid, NULL);
-        goto out_fds;
-      }
-    ocirun_error_free (&e);
-  }
+  if (drive_exec_child (sync[0], pid, console, &pty, state, status, config, err) < 0)
+    goto out_fds;
   if (ctx->pid_file && ocirun_write_pid_file (ctx->pid_file, pid, err) < 0)
     goto out_fds;
   if (ctx->detach)
