@@ -45,6 +45,45 @@ strv_append (char ***v, size_t *n, const char *s)
   (*v)[*n] = NULL;
 }
 
+/* exec --user, --additional-gids, --cap on top of the process.  */
+static int
+apply_identity_overrides (const struct ocirun_exec_opts *o, struct oci_config_process *p,
+                          struct ocirun_error **err)
+{
+  if (o->user)
+    {
+      char *end;
+      unsigned long uid = strtoul (o->user, &end, 10);
+      if (end == o->user || (*end != '\0' && *end != ':'))
+        {
+          return ocirun_error_set (err, 0, "--user `%s`: use UID[:GID] (numbers)", o->user);
+        }
+      if (p->user == NULL)
+        p->user = xmalloc0 (sizeof (*p->user));
+      p->user->uid = (uint32_t) uid;
+      if (*end == ':')
+        p->user->gid = (uint32_t) strtoul (end + 1, NULL, 10);
+    }
+  for (size_t i = 0; o->additional_gids && o->additional_gids[i]; i++)
+    {
+      if (p->user == NULL)
+        p->user = xmalloc0 (sizeof (*p->user));
+      p->user->additional_gids = xrealloc (p->user->additional_gids,
+                                           (p->user->additional_gids_len + 1) * sizeof (uint32_t));
+      p->user->additional_gids[p->user->additional_gids_len++]
+          = (uint32_t) strtoul (o->additional_gids[i], NULL, 10);
+    }
+  for (size_t i = 0; o->caps && o->caps[i]; i++)
+    {
+      if (p->capabilities == NULL)
+        p->capabilities = xmalloc0 (sizeof (*p->capabilities));
+      strv_append (&p->capabilities->bounding, &p->capabilities->bounding_len, o->caps[i]);
+      strv_append (&p->capabilities->effective, &p->capabilities->effective_len, o->caps[i]);
+      strv_append (&p->capabilities->permitted, &p->capabilities->permitted_len, o->caps[i]);
+    }
+  return 0;
+}
+
 /* Build the exec process from --process, or from the container's process with
    the command line's overrides.  */
 static int
@@ -96,37 +135,10 @@ build_process (const struct ocirun_exec_opts *o, const struct oci_config *config
       p->terminal = o->tty;
       p->terminal_present = true;
     }
-  if (o->user)
+  if (apply_identity_overrides (o, p, err) < 0)
     {
-      char *end;
-      unsigned long uid = strtoul (o->user, &end, 10);
-      if (end == o->user || (*end != '\0' && *end != ':'))
-        {
-          free_oci_config_process (p);
-          return ocirun_error_set (err, 0, "--user `%s`: use UID[:GID] (numbers)", o->user);
-        }
-      if (p->user == NULL)
-        p->user = xmalloc0 (sizeof (*p->user));
-      p->user->uid = (uint32_t) uid;
-      if (*end == ':')
-        p->user->gid = (uint32_t) strtoul (end + 1, NULL, 10);
-    }
-  for (size_t i = 0; o->additional_gids && o->additional_gids[i]; i++)
-    {
-      if (p->user == NULL)
-        p->user = xmalloc0 (sizeof (*p->user));
-      p->user->additional_gids = xrealloc (p->user->additional_gids,
-                                           (p->user->additional_gids_len + 1) * sizeof (uint32_t));
-      p->user->additional_gids[p->user->additional_gids_len++]
-          = (uint32_t) strtoul (o->additional_gids[i], NULL, 10);
-    }
-  for (size_t i = 0; o->caps && o->caps[i]; i++)
-    {
-      if (p->capabilities == NULL)
-        p->capabilities = xmalloc0 (sizeof (*p->capabilities));
-      strv_append (&p->capabilities->bounding, &p->capabilities->bounding_len, o->caps[i]);
-      strv_append (&p->capabilities->effective, &p->capabilities->effective_len, o->caps[i]);
-      strv_append (&p->capabilities->permitted, &p->capabilities->permitted_len, o->caps[i]);
+      free_oci_config_process (p);
+      return -1;
     }
   if (o->no_new_privs)
     {
